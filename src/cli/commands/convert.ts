@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+/** `eprscope convert` — registered by its capability (see DESIGN.md "Interfaces"). */
+export function register(_program: Command): void {}
