@@ -6,7 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { AnalysisError, InputError } from "../core/errors.js";
 import { registerAll } from "./commands/index.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
   const program = new Command();
