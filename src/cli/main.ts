@@ -5,14 +5,16 @@
  */
 import { Command, CommanderError } from "commander";
 import { AnalysisError, InputError } from "../core/errors.js";
-import { registerAll } from "./commands/index.js";
 import { VERSION } from "../version.js";
+import { registerAll } from "./commands/index.js";
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("eprscope")
-    .description("Imaging-assisted nanomedicine analysis: biodistribution, PK, DCE-MRI, release, stratification")
+    .description(
+      "Imaging-assisted nanomedicine analysis: biodistribution, PK, DCE-MRI, release, stratification",
+    )
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()

@@ -11,7 +11,8 @@ export function parseNumberOption(
     (opts.min !== undefined ? ` ${opts.exclusiveMin ? ">" : "≥"} ${opts.min}` : "") +
     (opts.max !== undefined ? ` ≤ ${opts.max}` : "");
   const expected = `${opts.integer ? "an integer" : "a number"}${bounds}`;
-  if (raw === undefined || raw === "" || !Number.isFinite(v)) throw new InputError({ field: name, value: raw, expected });
+  if (raw === undefined || raw === "" || !Number.isFinite(v))
+    throw new InputError({ field: name, value: raw, expected });
   if (opts.integer && !Number.isInteger(v)) throw new InputError({ field: name, value: raw, expected });
   if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min))
     throw new InputError({ field: name, value: raw, expected });
@@ -24,7 +25,11 @@ export function parseNumberList(name: string, raw: string): number[] {
   return parts.map((p, i) => {
     const v = Number(p);
     if (p === "" || !Number.isFinite(v)) {
-      throw new InputError({ field: `${name}[${i}]`, value: p, expected: "a comma-separated list of numbers" });
+      throw new InputError({
+        field: `${name}[${i}]`,
+        value: p,
+        expected: "a comma-separated list of numbers",
+      });
     }
     return v;
   });

@@ -63,6 +63,10 @@ export function formatTable(value: unknown): string {
   };
   const cells = rows.map((r) => cols.map((c) => fmt(r[c])));
   const widths = cols.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j].length)));
-  const line = (r: string[]) => r.map((s, j) => s.padEnd(widths[j])).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((s, j) => s.padEnd(widths[j]))
+      .join("  ")
+      .trimEnd();
   return `${[line(cols), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n")}\n`;
 }

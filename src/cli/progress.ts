@@ -13,7 +13,12 @@ export function runProgress(enabled = true): { onEvent: (e: RunEvent) => void; s
     if (tty) {
       if (e.type === "plan") {
         bar = new cliProgress.SingleBar(
-          { stream: process.stderr, format: " {bar} {percentage}% | {value}/{total} tasks | {task}", hideCursor: true, clearOnComplete: false },
+          {
+            stream: process.stderr,
+            format: " {bar} {percentage}% | {value}/{total} tasks | {task}",
+            hideCursor: true,
+            clearOnComplete: false,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(e.total, 0, { task: "" });
@@ -26,9 +31,13 @@ export function runProgress(enabled = true): { onEvent: (e: RunEvent) => void; s
       return;
     }
     if (e.type === "plan") process.stderr.write(`eprscope: ${e.total} tasks\n`);
-    else if (e.type === "done") process.stderr.write(`[${e.index + 1}/${e.total}] ${e.task.id} ok (${e.rows} results, ${Math.round(e.ms)} ms)\n`);
+    else if (e.type === "done")
+      process.stderr.write(
+        `[${e.index + 1}/${e.total}] ${e.task.id} ok (${e.rows} results, ${Math.round(e.ms)} ms)\n`,
+      );
     else if (e.type === "skip") process.stderr.write(`[${e.index + 1}/${e.total}] ${e.task.id} up to date\n`);
-    else if (e.type === "fail") process.stderr.write(`[${e.index + 1}/${e.total}] ${e.task.id} FAILED: ${e.message}\n`);
+    else if (e.type === "fail")
+      process.stderr.write(`[${e.index + 1}/${e.total}] ${e.task.id} FAILED: ${e.message}\n`);
   };
   return { onEvent, stop: () => (bar as cliProgress.SingleBar | null)?.stop() };
 }

@@ -6,9 +6,9 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { VERSION } from "../version.js";
-import type { LoadedStudy } from "../study/load.js";
 import type { ProvenanceEntry, ResultStore } from "../store/types.js";
+import type { LoadedStudy } from "../study/load.js";
+import { VERSION } from "../version.js";
 import { fileHash, sha256, stableJson } from "./hash.js";
 import type { Task } from "./task.js";
 
@@ -57,7 +57,12 @@ export function orderTasks(tasks: Task[]): Task[] {
   return out;
 }
 
-export async function runTasks(study: LoadedStudy, tasksIn: Task[], store: ResultStore, opts: RunOptions = {}): Promise<RunSummary> {
+export async function runTasks(
+  study: LoadedStudy,
+  tasksIn: Task[],
+  store: ResultStore,
+  opts: RunOptions = {},
+): Promise<RunSummary> {
   let tasks = orderTasks(tasksIn);
   if (opts.only?.length) {
     const want = new Set<string>();
@@ -87,7 +92,16 @@ export async function runTasks(study: LoadedStudy, tasksIn: Task[], store: Resul
       return { name: f, value: st ? fileHash(p, st) : "missing" };
     });
     const depHashes = task.dependsOn.map((d) => hashes.get(d) ?? "none");
-    const inputHash = sha256(stableJson({ kind: task.kind, revision: task.revision, version: VERSION, inputs: task.inputs, files: fileHashes, deps: depHashes }));
+    const inputHash = sha256(
+      stableJson({
+        kind: task.kind,
+        revision: task.revision,
+        version: VERSION,
+        inputs: task.inputs,
+        files: fileHashes,
+        deps: depHashes,
+      }),
+    );
     hashes.set(task.id, inputHash);
     const prev = store.getAnalysis(task.id);
     const failedDep = task.dependsOn.find((d) => failedIds.has(d));
@@ -104,7 +118,14 @@ export async function runTasks(study: LoadedStudy, tasksIn: Task[], store: Resul
       { kind: "input", name: "inputs", value: stableJson(task.inputs) },
       ...fileHashes.map((f) => ({ kind: "file" as const, name: f.name, value: f.value })),
     ];
-    const record = { id: task.id, kind: task.kind, subject: task.subject, inputHash, startedAt, version: VERSION };
+    const record = {
+      id: task.id,
+      kind: task.kind,
+      subject: task.subject,
+      inputHash,
+      startedAt,
+      version: VERSION,
+    };
     try {
       if (failedDep) throw new Error(`dependency ${failedDep} failed`);
       const out = await task.run({
@@ -113,14 +134,22 @@ export async function runTasks(study: LoadedStudy, tasksIn: Task[], store: Resul
         signal: opts.signal,
         progress: (fraction, note) => emit({ type: "progress", task, fraction, note }),
       });
-      store.saveAnalysis({ ...record, status: "ok", message: null, finishedAt: new Date().toISOString() }, out.rows, [...provenance, ...(out.provenance ?? [])]);
+      store.saveAnalysis(
+        { ...record, status: "ok", message: null, finishedAt: new Date().toISOString() },
+        out.rows,
+        [...provenance, ...(out.provenance ?? [])],
+      );
       summary.ran++;
       emit({ type: "done", task, index, total, rows: out.rows.length, ms: performance.now() - t0 });
       if (opts.delayMsPerTask) await new Promise((r) => setTimeout(r, opts.delayMsPerTask));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       failedIds.add(task.id);
-      store.saveAnalysis({ ...record, status: "failed", message, finishedAt: new Date().toISOString() }, [], provenance);
+      store.saveAnalysis(
+        { ...record, status: "failed", message, finishedAt: new Date().toISOString() },
+        [],
+        provenance,
+      );
       summary.failed.push({ id: task.id, message });
       emit({ type: "fail", task, index, total, message });
     }

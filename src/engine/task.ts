@@ -4,8 +4,9 @@
  * files it reads and the hashes of the tasks it depends on; an unchanged hash means the
  * stored result is up to date and the task is skipped.
  */
-import type { LoadedStudy } from "../study/load.js";
+
 import type { ProvenanceEntry, ResultRow, ResultStore } from "../store/types.js";
+import type { LoadedStudy } from "../study/load.js";
 
 export interface TaskContext {
   study: LoadedStudy;

@@ -58,7 +58,8 @@ export function parseCsv(text: string, file = "<csv>"): Table {
       i++;
     }
   }
-  if (inQuotes) throw new InputError({ file, field: "quoting", expected: "a closing quote before end of file" });
+  if (inQuotes)
+    throw new InputError({ file, field: "quoting", expected: "a closing quote before end of file" });
   if (field.length > 0 || rec.length > 0) {
     rec.push(field);
     records.push(rec);
@@ -68,8 +69,10 @@ export function parseCsv(text: string, file = "<csv>"): Table {
   const columns = nonEmpty[0].map((h) => h.trim());
   const seen = new Set<string>();
   for (const c of columns) {
-    if (c === "") throw new InputError({ file, field: "header", value: nonEmpty[0], expected: "no empty column names" });
-    if (seen.has(c)) throw new InputError({ file, field: "header", value: c, expected: "unique column names" });
+    if (c === "")
+      throw new InputError({ file, field: "header", value: nonEmpty[0], expected: "no empty column names" });
+    if (seen.has(c))
+      throw new InputError({ file, field: "header", value: c, expected: "unique column names" });
     seen.add(c);
   }
   const rows = nonEmpty.slice(1);
@@ -97,7 +100,10 @@ export function readCsv(path: string): Table {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new InputError({ file: path, expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
+    throw new InputError({
+      file: path,
+      expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    });
   }
   return parseCsv(text, path);
 }
@@ -105,7 +111,12 @@ export function readCsv(path: string): Table {
 export function columnIndex(t: Table, name: string): number {
   const i = t.columns.indexOf(name);
   if (i < 0) {
-    throw new InputError({ file: t.file, field: "column", value: name, expected: `one of ${t.columns.join(", ")}` });
+    throw new InputError({
+      file: t.file,
+      field: "column",
+      value: name,
+      expected: `one of ${t.columns.join(", ")}`,
+    });
   }
   return i;
 }
@@ -137,11 +148,21 @@ export function numericColumn(t: Table, name: string, opts: NumericColumnOptions
         out[k] = Number.NaN;
         continue;
       }
-      throw new InputError({ file: t.file, field: `column ${name}, row ${k + 1}`, value: raw, expected: "a number" });
+      throw new InputError({
+        file: t.file,
+        field: `column ${name}, row ${k + 1}`,
+        value: raw,
+        expected: "a number",
+      });
     }
     const v = Number(raw);
     if (!Number.isFinite(v)) {
-      throw new InputError({ file: t.file, field: `column ${name}, row ${k + 1}`, value: raw, expected: "a finite number" });
+      throw new InputError({
+        file: t.file,
+        field: `column ${name}, row ${k + 1}`,
+        value: raw,
+        expected: "a finite number",
+      });
     }
     out[k] = v;
   }

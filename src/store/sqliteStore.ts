@@ -7,7 +7,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { AnalysisRecord, ProvenanceEntry, ResultFilter, ResultRow, ResultStatus, ResultStore } from "./types.js";
+import type {
+  AnalysisRecord,
+  ProvenanceEntry,
+  ResultFilter,
+  ResultRow,
+  ResultStatus,
+  ResultStore,
+} from "./types.js";
 
 const MIGRATIONS: { version: number; sql: string }[] = [
   {
@@ -78,16 +85,24 @@ export class SqliteStore implements ResultStore {
   }
 
   private migrate(): void {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const current = (this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
+    this.db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    );
+    const current =
+      (this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null }).v ??
+      0;
     if (current > SCHEMA_VERSION) {
-      throw new Error(`${this.path}: store schema version ${current} is newer than this eprscope (${SCHEMA_VERSION}); upgrade eprscope`);
+      throw new Error(
+        `${this.path}: store schema version ${current} is newer than this eprscope (${SCHEMA_VERSION}); upgrade eprscope`,
+      );
     }
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
-        this.db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, new Date().toISOString());
+        this.db
+          .prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+          .run(m.version, new Date().toISOString());
       })();
     }
   }
@@ -97,12 +112,16 @@ export class SqliteStore implements ResultStore {
   }
 
   getAnalysis(id: string): AnalysisRecord | undefined {
-    const r = this.db.prepare("SELECT * FROM analyses WHERE id = ?").get(id) as Record<string, unknown> | undefined;
+    const r = this.db.prepare("SELECT * FROM analyses WHERE id = ?").get(id) as
+      | Record<string, unknown>
+      | undefined;
     return r ? toRecord(r) : undefined;
   }
 
   listAnalyses(): AnalysisRecord[] {
-    return (this.db.prepare("SELECT * FROM analyses ORDER BY id").all() as Record<string, unknown>[]).map(toRecord);
+    return (this.db.prepare("SELECT * FROM analyses ORDER BY id").all() as Record<string, unknown>[]).map(
+      toRecord,
+    );
   }
 
   saveAnalysis(record: AnalysisRecord, rows: ResultRow[], provenance: ProvenanceEntry[]): void {
@@ -119,7 +138,9 @@ export class SqliteStore implements ResultStore {
       `INSERT INTO results (analysis_id, subject, roi, parameter, value, unit, status, time_s, group_id, message)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insProv = this.db.prepare("INSERT INTO provenance (analysis_id, kind, name, value) VALUES (?, ?, ?, ?)");
+    const insProv = this.db.prepare(
+      "INSERT INTO provenance (analysis_id, kind, name, value) VALUES (?, ?, ?, ?)",
+    );
     this.db.transaction(() => {
       upsert.run(record);
       delRows.run(record.id);
@@ -127,7 +148,18 @@ export class SqliteStore implements ResultStore {
       for (const r of rows) {
         const v = r.value !== null && Number.isFinite(r.value) ? r.value : null;
         const status = v === null && r.status === "ok" ? "missing" : r.status;
-        ins.run(record.id, r.subject, r.roi, r.parameter, v, r.unit, status, r.time_s ?? null, r.group ?? null, r.message ?? null);
+        ins.run(
+          record.id,
+          r.subject,
+          r.roi,
+          r.parameter,
+          v,
+          r.unit,
+          status,
+          r.time_s ?? null,
+          r.group ?? null,
+          r.message ?? null,
+        );
       }
       for (const p of provenance) insProv.run(record.id, p.kind, p.name, p.value);
     })();
@@ -146,10 +178,22 @@ export class SqliteStore implements ResultStore {
   listResults(filter: ResultFilter = {}): ResultRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.analysis) (where.push("r.analysis_id = ?"), args.push(filter.analysis));
-    if (filter.kind) (where.push("a.kind = ?"), args.push(filter.kind));
-    if (filter.subject) (where.push("r.subject = ?"), args.push(filter.subject));
-    if (filter.parameter) (where.push("r.parameter = ?"), args.push(filter.parameter));
+    if (filter.analysis) {
+      where.push("r.analysis_id = ?");
+      args.push(filter.analysis);
+    }
+    if (filter.kind) {
+      where.push("a.kind = ?");
+      args.push(filter.kind);
+    }
+    if (filter.subject) {
+      where.push("r.subject = ?");
+      args.push(filter.subject);
+    }
+    if (filter.parameter) {
+      where.push("r.parameter = ?");
+      args.push(filter.parameter);
+    }
     const sql = `SELECT r.* FROM results r JOIN analyses a ON a.id = r.analysis_id
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY r.analysis_id, r.id`;
     return (this.db.prepare(sql).all(...args) as RowRecord[]).map((r) => ({
@@ -167,7 +211,9 @@ export class SqliteStore implements ResultStore {
   }
 
   getProvenance(analysisId: string): ProvenanceEntry[] {
-    return this.db.prepare("SELECT kind, name, value FROM provenance WHERE analysis_id = ? ORDER BY rowid").all(analysisId) as ProvenanceEntry[];
+    return this.db
+      .prepare("SELECT kind, name, value FROM provenance WHERE analysis_id = ? ORDER BY rowid")
+      .all(analysisId) as ProvenanceEntry[];
   }
 
   close(): void {

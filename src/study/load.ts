@@ -33,15 +33,28 @@ function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Validate parsed JSON; returns the typed study or the full list of problems. */
-export function validateStudyJson(raw: unknown, file: string, dir?: string): { study?: Study; problems: InputProblem[] } {
+export function validateStudyJson(
+  raw: unknown,
+  file: string,
+  dir?: string,
+): { study?: Study; problems: InputProblem[] } {
   const parsed = studySchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i): InputProblem => {
       const field = jsonPath(i.path);
       if (i.code === "unrecognized_keys") {
-        return { file, field: `${field === "(root)" ? "" : `${field}.`}${i.keys.join(",")}`, expected: "no unknown field (check spelling)" };
+        return {
+          file,
+          field: `${field === "(root)" ? "" : `${field}.`}${i.keys.join(",")}`,
+          expected: "no unknown field (check spelling)",
+        };
       }
-      return { file, field, value: valueAt(raw, i.path), expected: i.message.replace(/^Invalid input: /, "") };
+      return {
+        file,
+        field,
+        value: valueAt(raw, i.path),
+        expected: i.message.replace(/^Invalid input: /, ""),
+      };
     });
     return { problems };
   }
@@ -55,7 +68,8 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
     const seen = new Set<string>();
     items.forEach((it, k) => {
       if (it.id === undefined) return;
-      if (seen.has(it.id)) problems.push({ file, field: `${name}[${k}].id`, value: it.id, expected: `a unique ${name} id` });
+      if (seen.has(it.id))
+        problems.push({ file, field: `${name}[${k}].id`, value: it.id, expected: `a unique ${name} id` });
       seen.add(it.id);
     });
     return seen;
@@ -68,20 +82,36 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
   unique(s.samples, "samples");
   unique(s.administrations, "administrations");
   const ref = (set: Set<string>, value: string, field: string, what: string) => {
-    if (!set.has(value)) problems.push({ file, field, value, expected: `an existing ${what} id (${[...set].slice(0, 8).join(", ")}${set.size > 8 ? ", …" : ""})` });
+    if (!set.has(value))
+      problems.push({
+        file,
+        field,
+        value,
+        expected: `an existing ${what} id (${[...set].slice(0, 8).join(", ")}${set.size > 8 ? ", …" : ""})`,
+      });
   };
-  if (s.groups) s.subjects.forEach((x, k) => ref(groups, x.group, `subjects[${k}].group`, "group"));
-  (s.groups ?? []).forEach((g, k) => g.agent && ref(agents, g.agent, `groups[${k}].agent`, "agent"));
+  if (s.groups) {
+    s.subjects.forEach((x, k) => {
+      ref(groups, x.group, `subjects[${k}].group`, "group");
+    });
+  }
+  (s.groups ?? []).forEach((g, k) => {
+    if (g.agent) ref(agents, g.agent, `groups[${k}].agent`, "agent");
+  });
   s.administrations.forEach((a, k) => {
     ref(subjects, a.subject, `administrations[${k}].subject`, "subject");
     ref(agents, a.agent, `administrations[${k}].agent`, "agent");
   });
-  s.scans.forEach((x, k) => ref(subjects, x.subject, `scans[${k}].subject`, "subject"));
+  s.scans.forEach((x, k) => {
+    ref(subjects, x.subject, `scans[${k}].subject`, "subject");
+  });
   s.samples.forEach((x, k) => {
     ref(subjects, x.subject, `samples[${k}].subject`, "subject");
     if (s.rois.length > 0) ref(rois, x.tissue, `samples[${k}].tissue`, "roi");
   });
-  s.outcomes.forEach((x, k) => ref(subjects, x.subject, `outcomes[${k}].subject`, "subject"));
+  s.outcomes.forEach((x, k) => {
+    ref(subjects, x.subject, `outcomes[${k}].subject`, "subject");
+  });
   // every sample must come after its subject's first administration
   const firstDose = new Map<string, number>();
   for (const a of s.administrations) {
@@ -91,17 +121,40 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
   s.samples.forEach((x, k) => {
     const t0 = firstDose.get(x.subject);
     if (t0 === undefined) {
-      if (subjects.has(x.subject)) problems.push({ file, field: `samples[${k}].subject`, value: x.subject, expected: "a subject with an administration" });
+      if (subjects.has(x.subject))
+        problems.push({
+          file,
+          field: `samples[${k}].subject`,
+          value: x.subject,
+          expected: "a subject with an administration",
+        });
     } else if (Date.parse(x.collectedAt) < t0) {
-      problems.push({ file, field: `samples[${k}].collectedAt`, value: x.collectedAt, expected: "a time after the subject's administration" });
+      problems.push({
+        file,
+        field: `samples[${k}].collectedAt`,
+        value: x.collectedAt,
+        expected: "a time after the subject's administration",
+      });
     }
   });
   if (dir) {
     s.scans.forEach((x, k) => {
       x.files.forEach((f, j) => {
-        if (!isFile(join(dir, f))) problems.push({ file, field: `scans[${k}].files[${j}]`, value: f, expected: "an existing file in the study folder" });
+        if (!isFile(join(dir, f)))
+          problems.push({
+            file,
+            field: `scans[${k}].files[${j}]`,
+            value: f,
+            expected: "an existing file in the study folder",
+          });
       });
-      if (x.labels && !isFile(join(dir, x.labels))) problems.push({ file, field: `scans[${k}].labels`, value: x.labels, expected: "an existing file in the study folder" });
+      if (x.labels && !isFile(join(dir, x.labels)))
+        problems.push({
+          file,
+          field: `scans[${k}].labels`,
+          value: x.labels,
+          expected: "an existing file in the study folder",
+        });
     });
   }
   return problems;
@@ -120,7 +173,11 @@ export function loadStudy(dirArg: string): LoadedStudy {
   const dir = resolve(dirArg);
   const file = join(dir, STUDY_FILE);
   if (!existsSync(dir)) throw new InputError({ file: dirArg, expected: "an existing study folder" });
-  if (!existsSync(file)) throw new InputError({ file, expected: `a ${STUDY_FILE} in the study folder (create one with \`eprscope demo DIR\`)` });
+  if (!existsSync(file))
+    throw new InputError({
+      file,
+      expected: `a ${STUDY_FILE} in the study folder (create one with \`eprscope demo DIR\`)`,
+    });
   const text = readFileSync(file, "utf8");
   let raw: unknown;
   try {
@@ -130,7 +187,10 @@ export function loadStudy(dirArg: string): LoadedStudy {
   }
   const { study, problems } = validateStudyJson(raw, file, dir);
   if (problems.length > 0 || !study) {
-    throw new InputError(problems, `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${file}:\n${problems.map((p) => `  - ${formatLine(p)}`).join("\n")}`);
+    throw new InputError(
+      problems,
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${file}:\n${problems.map((p) => `  - ${formatLine(p)}`).join("\n")}`,
+    );
   }
   return { dir, file, study, text };
 }

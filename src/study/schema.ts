@@ -12,19 +12,21 @@ export const STUDY_SCHEMA_VERSION = 1;
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-export const isoTime = z
-  .string()
-  .refine((s) => ISO_DATETIME.test(s) && Number.isFinite(Date.parse(s)), {
-    message: "expected an ISO 8601 date-time with time zone, e.g. 2026-03-02T09:30:00Z",
-  });
+export const isoTime = z.string().refine((s) => ISO_DATETIME.test(s) && Number.isFinite(Date.parse(s)), {
+  message: "expected an ISO 8601 date-time with time zone, e.g. 2026-03-02T09:30:00Z",
+});
 
 function quantity(dimension: Dimension, example: string) {
   return z.string().superRefine((s, ctx) => {
     try {
       const q = parseQuantity(s, dimension);
-      if (!(q.value >= 0)) ctx.addIssue({ code: "custom", message: `expected a non-negative ${dimension}, e.g. "${example}"` });
+      if (!(q.value >= 0))
+        ctx.addIssue({ code: "custom", message: `expected a non-negative ${dimension}, e.g. "${example}"` });
     } catch (e) {
-      ctx.addIssue({ code: "custom", message: `expected a ${dimension} with unit, e.g. "${example}" (${(e as Error).message})` });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a ${dimension} with unit, e.g. "${example}" (${(e as Error).message})`,
+      });
     }
   });
 }
@@ -42,10 +44,16 @@ export const doseQ = z.string().superRefine((s, ctx) => {
       return false;
     }
   });
-  if (!ok) ctx.addIssue({ code: "custom", message: 'expected a dose with an activity, mass or amount unit, e.g. "15 MBq" or "5 mg"' });
+  if (!ok)
+    ctx.addIssue({
+      code: "custom",
+      message: 'expected a dose with an activity, mass or amount unit, e.g. "15 MBq" or "5 mg"',
+    });
 });
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected an identifier (letters, digits, _ . -)");
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected an identifier (letters, digits, _ . -)");
 const relPath = z
   .string()
   .min(1)
@@ -69,12 +77,26 @@ export const groupSchema = z.strictObject({ id, description: z.string().optional
 export const agentSchema = z.strictObject({
   id,
   name: z.string(),
-  kind: z.enum(["liposome", "polymer", "micelle", "iron-oxide", "gold", "silica", "protein", "small-molecule", "other"]),
+  kind: z.enum([
+    "liposome",
+    "polymer",
+    "micelle",
+    "iron-oxide",
+    "gold",
+    "silica",
+    "protein",
+    "small-molecule",
+    "other",
+  ]),
   hydrodynamicSizeNm: z.number().positive().optional(),
   surface: z.string().optional(),
   targetingLigand: z.string().nullable().optional(),
   label: z
-    .strictObject({ nuclide: z.string().optional(), dye: z.string().optional(), contrastAgent: z.string().optional() })
+    .strictObject({
+      nuclide: z.string().optional(),
+      dye: z.string().optional(),
+      contrastAgent: z.string().optional(),
+    })
     .optional(),
 });
 
@@ -108,7 +130,9 @@ export const scanSchema = z.strictObject({
   labels: relPath.optional(),
   /** what the scan measures, e.g. "activity" (kBq/mL), "dce", "t1map" */
   purpose: z.enum(["activity", "anatomy", "dce", "t1map", "other"]).optional(),
-  acquisition: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])).optional(),
+  acquisition: z
+    .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())]))
+    .optional(),
 });
 
 export const roiSchema = z.strictObject({
@@ -142,8 +166,10 @@ export const sampleSchema = z
     activityMeasuredAt: isoTime.optional(),
   })
   .superRefine((s, ctx) => {
-    if (!s.gamma && !s.activity) ctx.addIssue({ code: "custom", message: "expected gamma counts or activity", path: ["gamma"] });
-    if (!s.mass && !s.volume) ctx.addIssue({ code: "custom", message: "expected mass or volume", path: ["mass"] });
+    if (!s.gamma && !s.activity)
+      ctx.addIssue({ code: "custom", message: "expected gamma counts or activity", path: ["gamma"] });
+    if (!s.mass && !s.volume)
+      ctx.addIssue({ code: "custom", message: "expected mass or volume", path: ["mass"] });
   });
 
 export const outcomeSchema = z.strictObject({

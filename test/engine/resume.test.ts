@@ -6,7 +6,14 @@ import { describe, expect, it } from "vitest";
 import { writeDemoStudy } from "../../src/study/demo/write.js";
 import { BIN, runCli, runCliJson } from "../helpers/cli.js";
 
-type Row = { analysis: string; subject: string | null; roi: string | null; parameter: string; value: number | null; time_s: number | null };
+type Row = {
+  analysis: string;
+  subject: string | null;
+  roi: string | null;
+  parameter: string;
+  value: number | null;
+  time_s: number | null;
+};
 const key = (r: Row) => JSON.stringify([r.analysis, r.subject, r.roi, r.parameter, r.time_s]);
 
 describe("eprscope run: killed mid-way, then resumed", () => {
@@ -22,7 +29,9 @@ describe("eprscope run: killed mid-way, then resumed", () => {
     const reference = runCliJson<Row[]>(["results", b]);
 
     // interrupted run: SIGKILL after a few tasks have completed
-    const child = spawn(process.execPath, [BIN, "run", a], { env: { ...process.env, EPRSCOPE_TASK_DELAY_MS: "200" } });
+    const child = spawn(process.execPath, [BIN, "run", a], {
+      env: { ...process.env, EPRSCOPE_TASK_DELAY_MS: "200" },
+    });
     let done = 0;
     await new Promise<void>((resolve) => {
       child.stderr.on("data", (d: Buffer) => {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { orderTasks, runTasks } from "../../src/engine/runner.js";
 import type { Task } from "../../src/engine/task.js";
-import type { LoadedStudy } from "../../src/study/load.js";
 import { SqliteStore } from "../../src/store/sqliteStore.js";
+import type { LoadedStudy } from "../../src/study/load.js";
 
 const study = { dir: "/nonexistent", file: "", text: "", study: {} } as unknown as LoadedStudy;
 let calls: string[] = [];
@@ -20,21 +20,44 @@ const task = (id: string, opts: Partial<Task> & { fail?: boolean; value?: number
   run: () => {
     calls.push(id);
     if (opts.fail) throw new Error(`boom in ${id}`);
-    return { rows: [{ analysis: id, subject: null, roi: null, parameter: "x", value: opts.value ?? 1, unit: "1", status: "ok" }] };
+    return {
+      rows: [
+        {
+          analysis: id,
+          subject: null,
+          roi: null,
+          parameter: "x",
+          value: opts.value ?? 1,
+          unit: "1",
+          status: "ok",
+        },
+      ],
+    };
   },
 });
 
 describe("task runner", () => {
   it("orders by dependencies and detects cycles", () => {
-    const order = orderTasks([task("c", { dependsOn: ["b"] }), task("b", { dependsOn: ["a"] }), task("a")]).map((t) => t.id);
+    const order = orderTasks([
+      task("c", { dependsOn: ["b"] }),
+      task("b", { dependsOn: ["a"] }),
+      task("a"),
+    ]).map((t) => t.id);
     expect(order).toEqual(["a", "b", "c"]);
-    expect(() => orderTasks([task("x", { dependsOn: ["y"] }), task("y", { dependsOn: ["x"] })])).toThrow(/cycle/);
+    expect(() => orderTasks([task("x", { dependsOn: ["y"] }), task("y", { dependsOn: ["x"] })])).toThrow(
+      /cycle/,
+    );
   });
 
   it("isolates a failing task, fails its dependants, and skips up-to-date tasks on re-run", async () => {
     const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), "run-")), "s.sqlite"));
     calls = [];
-    const tasks = [task("a"), task("bad", { fail: true }), task("after-bad", { dependsOn: ["bad"] }), task("c", { dependsOn: ["a"] })];
+    const tasks = [
+      task("a"),
+      task("bad", { fail: true }),
+      task("after-bad", { dependsOn: ["bad"] }),
+      task("c", { dependsOn: ["a"] }),
+    ];
     const s1 = await runTasks(study, tasks, store);
     expect(s1.ran).toBe(2);
     expect(s1.failed.map((f) => f.id)).toEqual(["bad", "after-bad"]);

@@ -17,7 +17,15 @@ const rec = (id: string, hash = "h1"): AnalysisRecord => ({
   finishedAt: "2026-01-01T00:00:01Z",
   version: "0.0.0",
 });
-const r = (parameter: string, value: number | null): ResultRow => ({ analysis: "a", subject: "S1", roi: "liver", parameter, value, unit: "%ID/g", status: "ok" });
+const r = (parameter: string, value: number | null): ResultRow => ({
+  analysis: "a",
+  subject: "S1",
+  roi: "liver",
+  parameter,
+  value,
+  unit: "%ID/g",
+  status: "ok",
+});
 
 describe("SQLite results store", () => {
   it("migrates to the current schema version and records it", () => {

@@ -15,5 +15,6 @@ import { register as study } from "./study.js";
 import { register as t1 } from "./t1.js";
 
 export function registerAll(program: Command): void {
-  for (const r of [study, biodist, nca, pk, t1, dce, stats, roi, convert, deid, phantom, report, serve]) r(program);
+  for (const r of [study, biodist, nca, pk, t1, dce, stats, roi, convert, deid, phantom, report, serve])
+    r(program);
 }

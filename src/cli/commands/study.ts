@@ -3,9 +3,9 @@ import type { Command } from "commander";
 import { AnalysisError, InputError } from "../../core/errors.js";
 import { planStudy } from "../../engine/analyses/index.js";
 import { runTasks } from "../../engine/runner.js";
-import { loadStudy } from "../../study/load.js";
-import { writeDemoStudy } from "../../study/demo/write.js";
 import { openStore } from "../../store/open.js";
+import { writeDemoStudy } from "../../study/demo/write.js";
+import { loadStudy } from "../../study/load.js";
 import { emit } from "../output.js";
 import { runProgress } from "../progress.js";
 
@@ -26,7 +26,12 @@ export function register(program: Command): void {
           scans: s.study.scans.length,
           problems: [],
         };
-        emit(summary, opts, () => `${s.file}: valid (${summary.subjects} subjects, ${summary.samples} samples, ${summary.scans} scans)\n`);
+        emit(
+          summary,
+          opts,
+          () =>
+            `${s.file}: valid (${summary.subjects} subjects, ${summary.samples} samples, ${summary.scans} scans)\n`,
+        );
       } catch (e) {
         if (e instanceof InputError && opts.json) {
           process.stdout.write(`${JSON.stringify({ valid: false, problems: e.problems })}\n`);
@@ -40,33 +45,41 @@ export function register(program: Command): void {
     .description("run every analysis of a study (skips results whose inputs are unchanged)")
     .argument("<dir>", "study folder")
     .option("--force", "recompute everything")
-    .option("--only <prefixes>", "only tasks whose id starts with one of these (comma-separated), with their dependencies")
+    .option(
+      "--only <prefixes>",
+      "only tasks whose id starts with one of these (comma-separated), with their dependencies",
+    )
     .option("--no-progress", "no progress output on stderr")
     .option("--json", "print the run summary as JSON")
-    .action(async (dir: string, opts: { force?: boolean; only?: string; progress?: boolean; json?: boolean }) => {
-      const s = loadStudy(dir);
-      const tasks = planStudy(s);
-      const store = openStore(s.dir);
-      const progress = runProgress(opts.progress !== false);
-      try {
-        const summary = await runTasks(s, tasks, store, {
-          force: opts.force,
-          only: opts.only?.split(",").map((x) => x.trim()),
-          onEvent: progress.onEvent,
-          delayMsPerTask: Number(process.env.EPRSCOPE_TASK_DELAY_MS ?? 0) || undefined,
-        });
-        progress.stop();
-        emit(summary, { json: opts.json }, () =>
-          `${summary.total} tasks: ${summary.ran} ran, ${summary.skipped} up to date, ${summary.failed.length} failed\n` +
-          summary.failed.map((f) => `  FAILED ${f.id}: ${f.message}\n`).join("") +
-          `results: ${s.dir}/results/eprscope.sqlite (eprscope results ${dir})\n`,
-        );
-        if (summary.failed.length > 0) process.exitCode = 1;
-      } finally {
-        progress.stop();
-        store.close();
-      }
-    });
+    .action(
+      async (dir: string, opts: { force?: boolean; only?: string; progress?: boolean; json?: boolean }) => {
+        const s = loadStudy(dir);
+        const tasks = planStudy(s);
+        const store = openStore(s.dir);
+        const progress = runProgress(opts.progress !== false);
+        try {
+          const summary = await runTasks(s, tasks, store, {
+            force: opts.force,
+            only: opts.only?.split(",").map((x) => x.trim()),
+            onEvent: progress.onEvent,
+            delayMsPerTask: Number(process.env.EPRSCOPE_TASK_DELAY_MS ?? 0) || undefined,
+          });
+          progress.stop();
+          emit(
+            summary,
+            { json: opts.json },
+            () =>
+              `${summary.total} tasks: ${summary.ran} ran, ${summary.skipped} up to date, ${summary.failed.length} failed\n` +
+              summary.failed.map((f) => `  FAILED ${f.id}: ${f.message}\n`).join("") +
+              `results: ${s.dir}/results/eprscope.sqlite (eprscope results ${dir})\n`,
+          );
+          if (summary.failed.length > 0) process.exitCode = 1;
+        } finally {
+          progress.stop();
+          store.close();
+        }
+      },
+    );
 
   program
     .command("results")
@@ -77,27 +90,35 @@ export function register(program: Command): void {
     .option("--parameter <name>", "only this parameter")
     .option("--json", "print one JSON document: an array of rows")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
-    .action((dir: string, opts: { analysis?: string; subject?: string; parameter?: string; json?: boolean; out?: string }) => {
-      const s = loadStudy(dir);
-      const store = openStore(s.dir);
-      try {
-        if (store.listAnalyses().length === 0) throw new AnalysisError(`no results yet in ${s.dir}: run \`eprscope run ${dir}\` first`);
-        const rows = store.listResults({ kind: opts.analysis, subject: opts.subject, parameter: opts.parameter }).map((r) => ({
-          analysis: r.analysis,
-          subject: r.subject,
-          roi: r.roi,
-          parameter: r.parameter,
-          value: r.value,
-          unit: r.unit,
-          status: r.status,
-          time_s: r.time_s ?? null,
-          group: r.group ?? null,
-        }));
-        emit(rows, opts);
-      } finally {
-        store.close();
-      }
-    });
+    .action(
+      (
+        dir: string,
+        opts: { analysis?: string; subject?: string; parameter?: string; json?: boolean; out?: string },
+      ) => {
+        const s = loadStudy(dir);
+        const store = openStore(s.dir);
+        try {
+          if (store.listAnalyses().length === 0)
+            throw new AnalysisError(`no results yet in ${s.dir}: run \`eprscope run ${dir}\` first`);
+          const rows = store
+            .listResults({ kind: opts.analysis, subject: opts.subject, parameter: opts.parameter })
+            .map((r) => ({
+              analysis: r.analysis,
+              subject: r.subject,
+              roi: r.roi,
+              parameter: r.parameter,
+              value: r.value,
+              unit: r.unit,
+              status: r.status,
+              time_s: r.time_s ?? null,
+              group: r.group ?? null,
+            }));
+          emit(rows, opts);
+        } finally {
+          store.close();
+        }
+      },
+    );
 
   program
     .command("demo")
@@ -108,9 +129,25 @@ export function register(program: Command): void {
     .option("--no-images", "tables only (no image volumes)")
     .option("--json", "print a summary as JSON")
     .action((dir: string, opts: { seed?: number; force?: boolean; images?: boolean; json?: boolean }) => {
-      if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError({ field: "--seed", value: opts.seed, expected: "an integer" });
-      const demo = writeDemoStudy(dir, { seed: opts.seed, force: opts.force, noImages: opts.images === false });
-      const summary = { dir, study: demo.study.id, subjects: demo.study.subjects.length, samples: demo.study.samples.length, scans: demo.study.scans.length };
-      emit(summary, opts, () => `wrote demo study ${summary.study} to ${dir} (${summary.subjects} subjects, ${summary.samples} samples, ${summary.scans} scans)\n`);
+      if (opts.seed !== undefined && !Number.isInteger(opts.seed))
+        throw new InputError({ field: "--seed", value: opts.seed, expected: "an integer" });
+      const demo = writeDemoStudy(dir, {
+        seed: opts.seed,
+        force: opts.force,
+        noImages: opts.images === false,
+      });
+      const summary = {
+        dir,
+        study: demo.study.id,
+        subjects: demo.study.subjects.length,
+        samples: demo.study.samples.length,
+        scans: demo.study.scans.length,
+      };
+      emit(
+        summary,
+        opts,
+        () =>
+          `wrote demo study ${summary.study} to ${dir} (${summary.subjects} subjects, ${summary.samples} samples, ${summary.scans} scans)\n`,
+      );
     });
 }

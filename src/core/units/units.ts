@@ -188,7 +188,8 @@ export interface Quantity {
  */
 export function parseQuantity(text: string, dimension?: Dimension, field = "quantity"): Quantity {
   const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$/.exec(text);
-  if (!m) throw new InputError({ field, value: text, expected: "a number followed by a unit, e.g. '12.5 MBq'" });
+  if (!m)
+    throw new InputError({ field, value: text, expected: "a number followed by a unit, e.g. '12.5 MBq'" });
   const value = Number(m[1]);
   const unit = canonicalUnit(m[2] === "" ? "1" : m[2]);
   if (unit === undefined) {

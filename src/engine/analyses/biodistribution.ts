@@ -3,11 +3,12 @@
  * activity decay-corrected to the injection time, %ID = 100·A/A_injected, %ID/g (or %ID/mL),
  * tumour-to-blood and tumour-to-muscle ratios at necropsy. Formulas: SCIENCE.md §2.
  */
-import { parseQuantity, quantityIn } from "../../core/units/units.js";
+
 import * as nuc from "../../core/nuclide/index.js";
+import { parseQuantity, quantityIn } from "../../core/units/units.js";
+import type { ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
 import type { Sample } from "../../study/schema.js";
-import type { ResultRow } from "../../store/types.js";
 import type { Task } from "../task.js";
 import { row, subjectAdministration } from "./common.js";
 
@@ -41,7 +42,8 @@ type Admin = LoadedStudy["study"]["administrations"][number];
 export function injectedMBq(admin: Admin, nuclide: string): number {
   const tInj = Date.parse(admin.time);
   if (!admin.syringe) return quantityIn(parseQuantity(admin.dose, "activity", "administrations.dose"), "MBq");
-  const at = (q: string, t: string) => nuc.decayCorrect(quantityIn(parseQuantity(q, "activity"), "MBq"), nuclide, (Date.parse(t) - tInj) / 1000);
+  const at = (q: string, t: string) =>
+    nuc.decayCorrect(quantityIn(parseQuantity(q, "activity"), "MBq"), nuclide, (Date.parse(t) - tInj) / 1000);
   const s = admin.syringe;
   return nuc.injectedActivityMBq({
     beforeMBq: at(s.before, s.beforeMeasuredAt),
@@ -55,7 +57,12 @@ export function sampleActivityAtInjectionMBq(sample: Sample, nuclide: string, in
   const tInj = Date.parse(injectionTime);
   if (sample.gamma) {
     const g = sample.gamma;
-    const aMBq = nuc.countsToActivityMBq({ counts: g.counts, countingTimeS: g.countingTimeS, efficiency: g.efficiency, backgroundCpm: g.backgroundCpm ?? 0 });
+    const aMBq = nuc.countsToActivityMBq({
+      counts: g.counts,
+      countingTimeS: g.countingTimeS,
+      efficiency: g.efficiency,
+      backgroundCpm: g.backgroundCpm ?? 0,
+    });
     return nuc.decayCorrect(aMBq, nuclide, (Date.parse(g.measuredAt) - tInj) / 1000);
   }
   const a = quantityIn(parseQuantity(sample.activity ?? "", "activity", "samples.activity"), "MBq");
@@ -63,8 +70,15 @@ export function sampleActivityAtInjectionMBq(sample: Sample, nuclide: string, in
   return nuc.decayCorrect(a, nuclide, (Date.parse(tMeas) - tInj) / 1000);
 }
 
-export function biodistributionRows(subject: string, admin: Admin, nuclide: string | undefined, samples: Sample[], rois: { id: string; kind: string }[]): ResultRow[] {
-  if (!nuclide) throw new Error(`agent of subject ${subject} has no label.nuclide: cannot decay-correct counts`);
+export function biodistributionRows(
+  subject: string,
+  admin: Admin,
+  nuclide: string | undefined,
+  samples: Sample[],
+  rois: { id: string; kind: string }[],
+): ResultRow[] {
+  if (!nuclide)
+    throw new Error(`agent of subject ${subject} has no label.nuclide: cannot decay-correct counts`);
   const a0 = injectedMBq(admin, nuclide);
   const tInj = Date.parse(admin.time);
   const rows: ResultRow[] = [row(BIODISTRIBUTION, subject, null, "injectedActivity", a0, "MBq")];
@@ -90,8 +104,14 @@ export function biodistributionRows(subject: string, admin: Admin, nuclide: stri
   for (const r of rois.filter((x) => x.kind === "tumour" && perG.has(x.id))) {
     const t = perG.get(r.id) as number;
     const tS = (tEnd - tInj) / 1000;
-    if (blood !== undefined) rows.push(row(BIODISTRIBUTION, subject, r.id, "tumourToBlood", t / blood, "1", { time_s: tS }));
-    if (reference) rows.push(row(BIODISTRIBUTION, subject, r.id, "tumourToMuscle", t / (perG.get(reference.id) as number), "1", { time_s: tS }));
+    if (blood !== undefined)
+      rows.push(row(BIODISTRIBUTION, subject, r.id, "tumourToBlood", t / blood, "1", { time_s: tS }));
+    if (reference)
+      rows.push(
+        row(BIODISTRIBUTION, subject, r.id, "tumourToMuscle", t / (perG.get(reference.id) as number), "1", {
+          time_s: tS,
+        }),
+      );
   }
   return rows;
 }

@@ -3,8 +3,9 @@
  * (same analysis kind, ROI, parameter and time point). Failed or missing values are
  * excluded and counted in n_missing, so a summary never hides a failed subject.
  */
-import type { LoadedStudy } from "../../study/load.js";
+
 import type { ResultRow } from "../../store/types.js";
+import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { row } from "./common.js";
 
@@ -24,16 +25,28 @@ export function planGroupSummary(study: LoadedStudy, subjectTasks: Task[]): Task
       inputs: { groups: [...groupOf.entries()] },
       dependsOn: deps.map((t) => t.id),
       run: ({ store }) => {
-        const buckets = new Map<string, { group: string; kind: string; r: ResultRow; values: number[]; missing: number }>();
+        const buckets = new Map<
+          string,
+          { group: string; kind: string; r: ResultRow; values: number[]; missing: number }
+        >();
         const kindOf = new Map(store.listAnalyses().map((a) => [a.id, a.kind]));
         for (const dep of deps) {
           for (const r of store.listResults({ analysis: dep.id })) {
             const group = r.subject ? groupOf.get(r.subject) : undefined;
             if (!group) continue;
             const kind = kindOf.get(r.analysis) ?? r.analysis;
-            const key = JSON.stringify([group, kind, r.roi, r.parameter, r.time_s === null || r.time_s === undefined ? null : Math.round(r.time_s)]);
+            const key = JSON.stringify([
+              group,
+              kind,
+              r.roi,
+              r.parameter,
+              r.time_s === null || r.time_s === undefined ? null : Math.round(r.time_s),
+            ]);
             let b = buckets.get(key);
-            if (!b) buckets.set(key, (b = { group, kind, r, values: [], missing: 0 }));
+            if (!b) {
+              b = { group, kind, r, values: [], missing: 0 };
+              buckets.set(key, b);
+            }
             if (r.value !== null && r.status === "ok") b.values.push(r.value);
             else b.missing++;
           }
@@ -42,13 +55,17 @@ export function planGroupSummary(study: LoadedStudy, subjectTasks: Task[]): Task
         for (const b of buckets.values()) {
           const n = b.values.length;
           const mean = n > 0 ? b.values.reduce((a, v) => a + v, 0) / n : null;
-          const sd = n > 1 && mean !== null ? Math.sqrt(b.values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : null;
+          const sd =
+            n > 1 && mean !== null
+              ? Math.sqrt(b.values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1))
+              : null;
           const extra = { group: b.group, time_s: b.r.time_s ?? null };
           const param = `${b.kind}:${b.r.parameter}`;
           rows.push(row(GROUP_SUMMARY, null, b.r.roi, `${param}.mean`, mean, b.r.unit, extra));
           rows.push(row(GROUP_SUMMARY, null, b.r.roi, `${param}.sd`, sd, b.r.unit, extra));
           rows.push(row(GROUP_SUMMARY, null, b.r.roi, `${param}.n`, n, "1", extra));
-          if (b.missing > 0) rows.push(row(GROUP_SUMMARY, null, b.r.roi, `${param}.n_missing`, b.missing, "1", extra));
+          if (b.missing > 0)
+            rows.push(row(GROUP_SUMMARY, null, b.r.roi, `${param}.n_missing`, b.missing, "1", extra));
         }
         return { rows };
       },

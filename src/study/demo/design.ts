@@ -35,7 +35,10 @@ export const ARMS: ArmDesign[] = [
     fastFraction: 0.3,
     fastHalfLifeH: 1.5,
     slowHalfLifeH: 22,
-    tumour: { tumour_psma: { pctIDperG48h: 8, koutPerH: Math.LN2 / 40 }, tumour_flu: { pctIDperG48h: 7.5, koutPerH: Math.LN2 / 40 } },
+    tumour: {
+      tumour_psma: { pctIDperG48h: 8, koutPerH: Math.LN2 / 40 },
+      tumour_flu: { pctIDperG48h: 7.5, koutPerH: Math.LN2 / 40 },
+    },
     organs: {
       heart: { pctIDperG96h: 1.6, uptakeTauH: 2 },
       lung: { pctIDperG96h: 2.4, uptakeTauH: 2 },
@@ -52,7 +55,10 @@ export const ARMS: ArmDesign[] = [
     fastFraction: 0.4,
     fastHalfLifeH: 1.0,
     slowHalfLifeH: 14,
-    tumour: { tumour_psma: { pctIDperG48h: 6, koutPerH: 0.002 }, tumour_flu: { pctIDperG48h: 3.5, koutPerH: Math.LN2 / 40 } },
+    tumour: {
+      tumour_psma: { pctIDperG48h: 6, koutPerH: 0.002 },
+      tumour_flu: { pctIDperG48h: 3.5, koutPerH: Math.LN2 / 40 },
+    },
     organs: {
       heart: { pctIDperG96h: 1.2, uptakeTauH: 2 },
       lung: { pctIDperG96h: 2.1, uptakeTauH: 2 },

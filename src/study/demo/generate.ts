@@ -41,7 +41,10 @@ export interface SubjectTruth {
   /** tumour volume at day 0 (mm³) */
   v0Mm3: number;
   blood: { c0PctIDperG: number; weights: [number, number]; ratesPerH: [number, number] };
-  tumours: Record<TumourId, { kinPerH: number; koutPerH: number; ktransPerMin: number; vp: number; ve: number }>;
+  tumours: Record<
+    TumourId,
+    { kinPerH: number; koutPerH: number; ktransPerMin: number; vp: number; ve: number }
+  >;
   organs96h: Record<string, number>;
   organTauH: Record<string, number>;
   imaging: boolean;
@@ -59,7 +62,10 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 /** blood %ID/g at t hours */
 export function bloodPctIDperG(s: SubjectTruth, tH: number): number {
   const b = s.blood;
-  return b.c0PctIDperG * (b.weights[0] * Math.exp(-b.ratesPerH[0] * tH) + b.weights[1] * Math.exp(-b.ratesPerH[1] * tH));
+  return (
+    b.c0PctIDperG *
+    (b.weights[0] * Math.exp(-b.ratesPerH[0] * tH) + b.weights[1] * Math.exp(-b.ratesPerH[1] * tH))
+  );
 }
 
 /** ∫0^t c_b(τ) e^{−k(t−τ)} dτ for the bi-exponential blood curve */
@@ -68,7 +74,10 @@ function bloodConvolved(s: SubjectTruth, k: number, tH: number): number {
   for (let j = 0; j < 2; j++) {
     const a = s.blood.ratesPerH[j];
     const w = s.blood.c0PctIDperG * s.blood.weights[j];
-    sum += Math.abs(k - a) < 1e-12 ? w * tH * Math.exp(-k * tH) : (w * (Math.exp(-a * tH) - Math.exp(-k * tH))) / (k - a);
+    sum +=
+      Math.abs(k - a) < 1e-12
+        ? w * tH * Math.exp(-k * tH)
+        : (w * (Math.exp(-a * tH) - Math.exp(-k * tH))) / (k - a);
   }
   return sum;
 }
@@ -92,7 +101,14 @@ function decay(dtH: number): number {
   return Math.exp((-Math.LN2 * dtH) / halfLifeH(NUCLIDE));
 }
 
-function makeSubjectTruth(rng: Rng, arm: ArmDesign, id: string, k: number, imaging: boolean, t0: number): SubjectTruth {
+function makeSubjectTruth(
+  rng: Rng,
+  arm: ArmDesign,
+  id: string,
+  k: number,
+  imaging: boolean,
+  t0: number,
+): SubjectTruth {
   const bw = rng.between(20, 25);
   const epr = rng.logNormal(1, 0.35);
   const s: SubjectTruth = {
@@ -104,9 +120,12 @@ function makeSubjectTruth(rng: Rng, arm: ArmDesign, id: string, k: number, imagi
     eprFactor: epr,
     v0Mm3: rng.logNormal(150, 0.2),
     blood: {
-      c0PctIDperG: 100 / (0.075 * bw) * rng.logNormal(1, 0.08),
+      c0PctIDperG: (100 / (0.075 * bw)) * rng.logNormal(1, 0.08),
       weights: [arm.fastFraction, 1 - arm.fastFraction],
-      ratesPerH: [Math.LN2 / (arm.fastHalfLifeH * rng.logNormal(1, 0.15)), Math.LN2 / (arm.slowHalfLifeH * rng.logNormal(1, 0.15))],
+      ratesPerH: [
+        Math.LN2 / (arm.fastHalfLifeH * rng.logNormal(1, 0.15)),
+        Math.LN2 / (arm.slowHalfLifeH * rng.logNormal(1, 0.15)),
+      ],
     },
     tumours: {} as SubjectTruth["tumours"],
     organs96h: {},
@@ -147,7 +166,13 @@ export interface DemoStudy {
 function gammaSample(rng: Rng, activityMBq: number, measuredAtMs: number) {
   const countingTimeS = 60;
   const expected = (activityMBq * 1e6 * COUNTER_EFFICIENCY + BACKGROUND_CPM / 60) * countingTimeS;
-  return { counts: rng.poisson(expected), countingTimeS, efficiency: COUNTER_EFFICIENCY, backgroundCpm: BACKGROUND_CPM, measuredAt: iso(measuredAtMs) };
+  return {
+    counts: rng.poisson(expected),
+    countingTimeS,
+    efficiency: COUNTER_EFFICIENCY,
+    backgroundCpm: BACKGROUND_CPM,
+    measuredAt: iso(measuredAtMs),
+  };
 }
 
 export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
@@ -170,7 +195,9 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
     const tAfter = tInj + 2 * 60_000;
     const tResidue = tInj + 4 * 60_000;
     s.injectedMBq =
-      beforeMBq / decay((tInj - tBefore) / H) - afterMBq / decay((tAfter - tInj) / H) - residueMBq / decay((tResidue - tInj) / H);
+      beforeMBq / decay((tInj - tBefore) / H) -
+      afterMBq / decay((tAfter - tInj) / H) -
+      residueMBq / decay((tResidue - tInj) / H);
     truths.push(s);
     subjects.push({
       id,
@@ -202,9 +229,16 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
     });
     return s;
   };
-  const sample = (s: SubjectTruth, tissue: string, tH: number, countAtH: number, massG: number, idx: string) => {
+  const sample = (
+    s: SubjectTruth,
+    tissue: string,
+    tH: number,
+    countAtH: number,
+    massG: number,
+    idx: string,
+  ) => {
     const tInj = Date.parse(s.injectionTime);
-    const amountMBq = ((organPctIDperG(s, tissue, tH) / 100) * massG * s.injectedMBq) * decay(countAtH);
+    const amountMBq = (organPctIDperG(s, tissue, tH) / 100) * massG * s.injectedMBq * decay(countAtH);
     samples.push({
       id: `${s.id}-${idx}`,
       subject: s.id,
@@ -219,10 +253,13 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
     for (let i = 1; i <= arm.n; i++) {
       const s = addSubject(arm, `${arm.group}${String(i).padStart(2, "0")}`, true);
       // serial blood (10 µL, 1.06 g/mL), counted with the organs after necropsy
-      for (const tH of BLOOD_TIMES_H) sample(s, "blood", tH, NECROPSY_H + COUNT_DELAY_H, 0.0106 * rng.logNormal(1, 0.03), `blood-${tH}h`);
+      for (const tH of BLOOD_TIMES_H)
+        sample(s, "blood", tH, NECROPSY_H + COUNT_DELAY_H, 0.0106 * rng.logNormal(1, 0.03), `blood-${tH}h`);
       for (const o of [...ORGANS, ...TUMOURS]) {
         const [med, sd] = ORGAN_MASS_G[o] ?? [0, 0];
-        const mass = o.startsWith("tumour") ? tumourVolumeMm3(s, o, NECROPSY_H / 24) / 1000 : rng.logNormal(med, sd);
+        const mass = o.startsWith("tumour")
+          ? tumourVolumeMm3(s, o, NECROPSY_H / 24) / 1000
+          : rng.logNormal(med, sd);
         sample(s, o, NECROPSY_H, NECROPSY_H + COUNT_DELAY_H, mass, o);
       }
       outcomes.push(makeOutcome(rng, s));
@@ -238,18 +275,47 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
   const study: Study = {
     schemaVersion: 1,
     id: "demo-psma-111In-nanoparticles",
-    title: "PSMA-targeted vs untargeted 111In-labelled polymeric nanoparticles in PC3-PIP/PC3-flu xenografts (demo)",
+    title:
+      "PSMA-targeted vs untargeted 111In-labelled polymeric nanoparticles in PC3-PIP/PC3-flu xenografts (demo)",
     description:
       "Synthetic demo study (seeded) modelled on Theranostics 2020;10:956 §2.2: biodistribution by SPECT/CT and gamma counting, blood PK (serial and sparse), DCE-MRI before treatment, tumour response. Ground truth in truth/.",
     subjects,
     groups: [
-      { id: "UNP", description: "untargeted 100 nm polymeric nanoparticles, imaging + therapy cohort", agent: "UNP" },
-      { id: "TNP", description: "PSMA-targeted 100 nm polymeric nanoparticles, imaging + therapy cohort", agent: "TNP" },
-      { id: SPARSE.group, description: "untargeted, destructive blood sampling (one sample per mouse)", agent: "UNP" },
+      {
+        id: "UNP",
+        description: "untargeted 100 nm polymeric nanoparticles, imaging + therapy cohort",
+        agent: "UNP",
+      },
+      {
+        id: "TNP",
+        description: "PSMA-targeted 100 nm polymeric nanoparticles, imaging + therapy cohort",
+        agent: "TNP",
+      },
+      {
+        id: SPARSE.group,
+        description: "untargeted, destructive blood sampling (one sample per mouse)",
+        agent: "UNP",
+      },
     ],
     agents: [
-      { id: "UNP", name: "111In-pHPMA-NP", kind: "polymer", hydrodynamicSizeNm: 100, surface: "PEG", targetingLigand: null, label: { nuclide: NUCLIDE } },
-      { id: "TNP", name: "111In-pHPMA-NP-PSMA", kind: "polymer", hydrodynamicSizeNm: 105, surface: "PEG", targetingLigand: "PSMA (ACUPA)", label: { nuclide: NUCLIDE } },
+      {
+        id: "UNP",
+        name: "111In-pHPMA-NP",
+        kind: "polymer",
+        hydrodynamicSizeNm: 100,
+        surface: "PEG",
+        targetingLigand: null,
+        label: { nuclide: NUCLIDE },
+      },
+      {
+        id: "TNP",
+        name: "111In-pHPMA-NP-PSMA",
+        kind: "polymer",
+        hydrodynamicSizeNm: 105,
+        surface: "PEG",
+        targetingLigand: "PSMA (ACUPA)",
+        label: { nuclide: NUCLIDE },
+      },
     ],
     administrations,
     scans: [],
@@ -281,7 +347,10 @@ export function tumourVolumeMm3(s: SubjectTruth, tumour: string, day: number): n
 
 function makeOutcome(rng: Rng, s: SubjectTruth): Outcome {
   const days = [0, 3, 7, 10, 14, 17, 21, 24, 28];
-  const vol = days.map((d) => ({ day: d, volumeMm3: round(tumourVolumeMm3(s, "tumour_psma", d) * rng.logNormal(1, 0.08), 1) }));
+  const vol = days.map((d) => ({
+    day: d,
+    volumeMm3: round(tumourVolumeMm3(s, "tumour_psma", d) * rng.logNormal(1, 0.08), 1),
+  }));
   const ratio = vol[vol.length - 1].volumeMm3 / vol[0].volumeMm3;
   // RECIST-like on volume: PR ≤ −65 % (≈ −30 % diameter), PD ≥ +73 % (≈ +20 % diameter)
   const response = ratio < 0.05 ? "CR" : ratio <= 0.35 ? "PR" : ratio >= 1.73 ? "PD" : "SD";
@@ -289,5 +358,11 @@ function makeOutcome(rng: Rng, s: SubjectTruth): Outcome {
   // endpoint: tumour volume 4× baseline
   const tEnd = rate > 0 ? Math.log(4) / rate : Number.POSITIVE_INFINITY;
   const t = Math.min(FOLLOW_UP_DAYS, tEnd * rng.logNormal(1, 0.1));
-  return { subject: s.id, tumour: "tumour_psma", tumourVolumes: vol, response, survival: { timeD: round(t, 1), event: t < FOLLOW_UP_DAYS } };
+  return {
+    subject: s.id,
+    tumour: "tumour_psma",
+    tumourVolumes: vol,
+    response,
+    survival: { timeD: round(t, 1), event: t < FOLLOW_UP_DAYS },
+  };
 }

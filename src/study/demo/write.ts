@@ -16,7 +16,10 @@ export interface WriteDemoOptions {
 export function writeDemoStudy(dirArg: string, opts: WriteDemoOptions = {}): DemoStudy {
   const dir = resolve(dirArg);
   if (existsSync(join(dir, STUDY_FILE)) && !opts.force) {
-    throw new InputError({ file: join(dir, STUDY_FILE), expected: "no existing study (use --force to overwrite)" });
+    throw new InputError({
+      file: join(dir, STUDY_FILE),
+      expected: "no existing study (use --force to overwrite)",
+    });
   }
   mkdirSync(join(dir, "truth"), { recursive: true });
   const demo = generateDemoStudy(opts.seed);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/errors.js";
-import { convert, parseQuantity, unitsOf, type Dimension } from "../../../src/core/units/units.js";
+import { convert, type Dimension, parseQuantity, unitsOf } from "../../../src/core/units/units.js";
 
 describe("units", () => {
   it("converts with exact defined factors", () => {
@@ -29,7 +29,16 @@ describe("units", () => {
   });
 
   it("round-trips every pair of units of a dimension (property)", () => {
-    const dims: Dimension[] = ["time", "mass", "volume", "activity", "concentration", "massConcentration", "length", "amount"];
+    const dims: Dimension[] = [
+      "time",
+      "mass",
+      "volume",
+      "activity",
+      "concentration",
+      "massConcentration",
+      "length",
+      "amount",
+    ];
     const pairs = dims.flatMap((d) => unitsOf(d).flatMap((a) => unitsOf(d).map((b) => [a, b] as const)));
     fc.assert(
       fc.property(fc.constantFrom(...pairs), fc.double({ min: 1e-6, max: 1e6, noNaN: true }), ([a, b], v) => {

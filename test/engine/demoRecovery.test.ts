@@ -1,0 +1,66 @@
+/**
+ * End-to-end recovery on the demo study: the generator's analytic ground truth (%ID/g of
+ * every organ, blood curve) must come back out of counts → activity → decay correction →
+ * %ID/g. Counting statistics are ~1e-3 relative at these count rates, so the tolerance is 1 %.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type DemoTruth, organPctIDperG } from "../../src/study/demo/generate.js";
+import { writeDemoStudy } from "../../src/study/demo/write.js";
+import { runCli, runCliJson } from "../helpers/cli.js";
+
+type Row = { analysis: string; subject: string | null; roi: string | null; parameter: string; value: number | null; unit: string; status: string; time_s: number | null; group: string | null };
+
+let dir: string;
+let truth: DemoTruth;
+let rows: Row[];
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "demo-recovery-"));
+  writeDemoStudy(dir, { noImages: true });
+  truth = JSON.parse(readFileSync(join(dir, "truth", "ground_truth.json"), "utf8"));
+  const r = runCli(["run", dir, "--no-progress"]);
+  expect(r.code, r.stderr).toBe(0);
+  rows = runCliJson<Row[]>(["results", dir]);
+});
+
+describe("demo study: analyses recover the ground truth", () => {
+  it("injected activity matches the syringe readings decay-corrected to injection", () => {
+    for (const s of truth.subjects) {
+      const r = rows.find((x) => x.analysis === `biodistribution/${s.id}` && x.parameter === "injectedActivity");
+      expect(r?.value).toBeCloseTo(s.injectedMBq, 6);
+      expect(r?.unit).toBe("MBq");
+    }
+  });
+
+  it("organ and tumour %ID/g at necropsy within 1 % of truth", () => {
+    let checked = 0;
+    for (const s of truth.subjects.filter((x) => x.imaging)) {
+      for (const roi of ["liver", "spleen", "kidney", "muscle", "tumour_psma", "tumour_flu", "blood"]) {
+        const r = rows.find((x) => x.analysis === `biodistribution/${s.id}` && x.roi === roi && x.parameter === "pctIDperG" && x.time_s === 96 * 3600);
+        expect(r, `${s.id} ${roi}`).toBeDefined();
+        const expected = organPctIDperG(s, roi, 96);
+        expect(Math.abs((r?.value ?? 0) - expected) / expected).toBeLessThan(0.01);
+        checked++;
+      }
+    }
+    expect(checked).toBe(12 * 7);
+  });
+
+  it("literature ranges: spleen, liver ≫ kidney; muscle < 1 %ID/g; UNP tumour falls from 48 to 96 h", () => {
+    const mean = (group: string, roi: string) => rows.find((x) => x.analysis === "group-summary" && x.group === group && x.roi === roi && x.parameter === "biodistribution:pctIDperG.mean" && x.time_s === 96 * 3600)?.value ?? Number.NaN;
+    for (const g of ["UNP", "TNP"]) {
+      expect(mean(g, "spleen")).toBeGreaterThan(mean(g, "kidney"));
+      expect(mean(g, "liver")).toBeGreaterThan(mean(g, "kidney"));
+      expect(mean(g, "muscle")).toBeLessThan(1);
+    }
+    const unp = truth.subjects.filter((s) => s.group === "UNP");
+    for (const s of unp) expect(organPctIDperG(s, "tumour_psma", 96)).toBeLessThan(organPctIDperG(s, "tumour_psma", 48));
+  });
+
+  it("group summaries carry mean, SD and n", () => {
+    const n = rows.find((x) => x.analysis === "group-summary" && x.group === "UNP" && x.roi === "liver" && x.parameter === "biodistribution:pctIDperG.n");
+    expect(n?.value).toBe(6);
+  });
+});
