@@ -14,7 +14,7 @@ type Row = {
   value: number | null;
   time_s: number | null;
 };
-const key = (r: Row) => JSON.stringify([r.analysis, r.subject, r.roi, r.parameter, r.time_s]);
+const key = (r: Row) => JSON.stringify([r.analysis, r.subject, r.group, r.roi, r.parameter, r.time_s]);
 
 describe("eprscope run: killed mid-way, then resumed", () => {
   it("completes with no duplicated or lost results", async () => {

@@ -195,7 +195,7 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
     const tAfter = tInj + 2 * 60_000;
     const tResidue = tInj + 4 * 60_000;
     s.injectedMBq =
-      beforeMBq / decay((tInj - tBefore) / H) -
+      beforeMBq * decay((tInj - tBefore) / H) -
       afterMBq / decay((tAfter - tInj) / H) -
       residueMBq / decay((tResidue - tInj) / H);
     truths.push(s);
@@ -245,7 +245,7 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
       kind: tissue === "blood" ? "blood" : "tissue",
       tissue,
       collectedAt: iso(tInj + tH * H),
-      mass: `${round(massG, 4)} g`,
+      mass: `${massG} g`,
       gamma: gammaSample(rng, amountMBq, tInj + countAtH * H),
     });
   };

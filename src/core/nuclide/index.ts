@@ -1,0 +1,3 @@
+export * from "./biodistribution.js";
+export * from "./decay.js";
+export * from "./nuclides.js";
