@@ -7,6 +7,7 @@ import { writeDemoStudy } from "../../src/study/demo/write.js";
 import { BIN, runCli, runCliJson } from "../helpers/cli.js";
 
 type Row = {
+  group: string | null;
   analysis: string;
   subject: string | null;
   roi: string | null;
