@@ -67,6 +67,25 @@ describe("demo study: analyses recover the ground truth", () => {
     for (const s of unp) expect(organPctIDperG(s, "tumour_psma", 96)).toBeLessThan(organPctIDperG(s, "tumour_psma", 48));
   });
 
+  it("blood terminal half-life from NCA recovers the slow blood phase (within 5 %)", () => {
+    for (const s of truth.subjects.filter((x) => x.imaging)) {
+      const hl = rows.find((x) => x.analysis === `blood-pk/${s.id}` && x.parameter === "LAMZHL");
+      const expected = Math.LN2 / s.blood.ratesPerH[1];
+      expect(Math.abs((hl?.value ?? 0) - expected) / expected, s.id).toBeLessThan(0.05);
+      expect(hl?.unit).toBe("h");
+    }
+    const vz = rows.find((x) => x.analysis === "blood-pk/UNP01" && x.parameter === "VZO");
+    expect(vz?.unit).toBe("g");
+  });
+
+  it("sparse-sampling group gets a Bailer AUC with a confidence interval", () => {
+    const auc = rows.find((x) => x.analysis === "sparse-pk/UNPS" && x.parameter === "AUC_sparse");
+    const lo = rows.find((x) => x.analysis === "sparse-pk/UNPS" && x.parameter === "AUC_sparse.ci_lower");
+    const hi = rows.find((x) => x.analysis === "sparse-pk/UNPS" && x.parameter === "AUC_sparse.ci_upper");
+    expect(lo?.value ?? Number.NaN).toBeLessThan(auc?.value ?? Number.NaN);
+    expect(hi?.value ?? Number.NaN).toBeGreaterThan(auc?.value ?? Number.NaN);
+  });
+
   it("group summaries carry mean, SD and n", () => {
     const n = rows.find((x) => x.analysis === "group-summary" && x.group === "UNP" && x.roi === "liver" && x.parameter === "biodistribution:pctIDperG.n");
     expect(n?.value).toBe(6);

@@ -2,9 +2,12 @@
 import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { planBiodistribution } from "./biodistribution.js";
+import { planBloodPk } from "./bloodPk.js";
 import { planGroupSummary } from "./groupSummary.js";
 
 export function planStudy(study: LoadedStudy): Task[] {
-  const perSubject: Task[] = [...planBiodistribution(study)];
-  return [...perSubject, ...planGroupSummary(study, perSubject)];
+  const biodist = planBiodistribution(study);
+  const pk = planBloodPk(study);
+  const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null)];
+  return [...biodist, ...pk, ...planGroupSummary(study, perSubject)];
 }
