@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError, type InputProblem } from "../core/errors.js";
+import { findNuclide, NUCLIDES } from "../core/nuclide/nuclides.js";
 import { type Study, studySchema } from "./schema.js";
 
 export const STUDY_FILE = "study.json";
@@ -111,6 +112,12 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
   });
   s.outcomes.forEach((x, k) => {
     ref(subjects, x.subject, `outcomes[${k}].subject`, "subject");
+  });
+  s.agents.forEach((a, k) => {
+    const n = a.label?.nuclide;
+    if (n !== undefined && !findNuclide(n)) {
+      problems.push({ file, field: `agents[${k}].label.nuclide`, value: n, expected: `a known nuclide (${NUCLIDES.map((x) => x.name).join(", ")})` });
+    }
   });
   // every sample must come after its subject's first administration
   const firstDose = new Map<string, number>();
