@@ -47,4 +47,7 @@ export interface LmOptions {
   gtol?: number;
   /** parameters held fixed at p0 (length nParams, true = fixed) */
   fixed?: boolean[];
+  /** finite differences when the model has no analytic Jacobian: forward (default, n evaluations)
+   *  or central (2n evaluations, error O(h²): for ill-conditioned problems) */
+  finiteDifferences?: "forward" | "central";
 }
