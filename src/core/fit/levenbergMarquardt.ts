@@ -89,7 +89,7 @@ function residuals(model: CurveModel, y: Float64Array, p: Float64Array, ws: LmWo
 function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Float64Array | undefined, upper: Float64Array | undefined, central = false): void {
   const n = ws.nPoints;
   const np = ws.nParams;
-  model.evaluate(p, ws.f);
+  // ws.f already holds f(p): the residuals were evaluated at p before every Jacobian request
   if (model.jacobian) {
     model.jacobian(p, ws.f, ws.jac);
     return;
@@ -136,9 +136,18 @@ function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Fl
 function householderSolve(a: Float64Array, m: number, q: number, rhs: Float64Array, rdiag: Float64Array, x: Float64Array): boolean {
   for (let k = 0; k < q; k++) {
     const col = k * m;
-    let norm = 0;
-    for (let i = k; i < m; i++) norm = Math.hypot(norm, a[col + i]);
-    if (norm === 0) return false;
+    let ss = 0;
+    for (let i = k; i < m; i++) ss += a[col + i] * a[col + i];
+    let norm = Math.sqrt(ss);
+    if (!(norm > 1e-150 && norm < 1e150)) {
+      // rescaled norm when the plain sum of squares under- or overflows
+      let amax = 0;
+      for (let i = k; i < m; i++) amax = Math.max(amax, Math.abs(a[col + i]));
+      if (amax === 0 || !Number.isFinite(amax)) return false;
+      ss = 0;
+      for (let i = k; i < m; i++) ss += (a[col + i] / amax) ** 2;
+      norm = amax * Math.sqrt(ss);
+    }
     if (a[col + k] > 0) norm = -norm;
     for (let i = k; i < m; i++) a[col + i] /= -norm;
     a[col + k] += 1;
@@ -175,6 +184,8 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
   const xtol = opts.xtol ?? 1e-15;
   const gtol = opts.gtol ?? 1e-15;
   const p = ws.p;
+  const { sqrtW, jac, g, diag, free, cols, h, pTrial, rhs } = ws;
+  const amat = ws.a;
   for (let j = 0; j < np; j++) {
     let v = p0[j];
     if (lower && v < lower[j]) v = lower[j];
@@ -186,10 +197,10 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
     if (!(w >= 0) || !Number.isFinite(y[i])) {
       return fail(p, "invalid-input", `sample ${i}: ${Number.isFinite(y[i]) ? `weight ${w}` : `value ${y[i]}`} is not usable`);
     }
-    ws.sqrtW[i] = Math.sqrt(w);
+    sqrtW[i] = Math.sqrt(w);
   }
   let nFree = 0;
-  for (let j = 0; j < np; j++) if (!fixed?.[j]) ws.free[nFree++] = j;
+  for (let j = 0; j < np; j++) if (!fixed?.[j]) free[nFree++] = j;
   if (n < nFree || nFree === 0) return fail(p, "invalid-input", `${n} points for ${nFree} free parameters`);
 
   let F = residuals(model, y, p, ws, ws.r);
@@ -200,7 +211,7 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
   let message = "iteration limit reached";
   let iter = 0;
   let needJ = true;
-  ws.diag.fill(0);
+  diag.fill(0);
   const m = n + np;
   for (iter = 1; iter <= maxIter; iter++) {
     if (needJ) {
@@ -209,18 +220,18 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
       let gmax = 0;
       const rnorm = Math.sqrt(2 * F);
       for (let k = 0; k < nFree; k++) {
-        const j = ws.free[k];
+        const j = free[k];
         let cn = 0;
         let gj = 0;
         for (let i = 0; i < n; i++) {
-          const v = ws.sqrtW[i] * ws.jac[i * np + j];
+          const v = sqrtW[i] * jac[i * np + j];
           cn += v * v;
           gj += v * ws.r[i];
         }
         cn = Math.sqrt(cn);
-        if (cn > ws.diag[j]) ws.diag[j] = cn;
-        if (ws.diag[j] === 0) ws.diag[j] = 1;
-        ws.g[j] = gj;
+        if (cn > diag[j]) diag[j] = cn;
+        if (diag[j] === 0) diag[j] = 1;
+        g[j] = gj;
         if (cn > 0 && rnorm > 0) gmax = Math.max(gmax, Math.abs(gj) / (cn * rnorm));
       }
       if (!Number.isFinite(gmax)) return fail(p, "non-finite", "Jacobian is not finite");
@@ -237,8 +248,8 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
     let q = 0;
     const cols = ws.cols;
     for (let k = 0; k < nFree; k++) {
-      const j = ws.free[k];
-      const gj = ws.g[j]; // descent direction in p is +g (h ≈ (JᵀJ)⁻¹ g)
+      const j = free[k];
+      const gj = g[j]; // descent direction in p is +g (h ≈ (JᵀJ)⁻¹ g)
       if (lower && p[j] <= lower[j] && gj < 0) continue;
       if (upper && p[j] >= upper[j] && gj > 0) continue;
       cols[q++] = j;
@@ -253,12 +264,12 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
     for (let c = 0; c < q; c++) {
       const j = cols[c];
       const base = c * m;
-      for (let i = 0; i < n; i++) ws.a[base + i] = ws.sqrtW[i] * ws.jac[i * np + j];
-      for (let i = 0; i < q; i++) ws.a[base + n + i] = i === c ? sqrtMu * ws.diag[j] : 0;
+      for (let i = 0; i < n; i++) amat[base + i] = sqrtW[i] * jac[i * np + j];
+      for (let i = 0; i < q; i++) amat[base + n + i] = i === c ? sqrtMu * diag[j] : 0;
     }
-    for (let i = 0; i < n; i++) ws.rhs[i] = ws.r[i];
-    for (let i = n; i < n + q; i++) ws.rhs[i] = 0;
-    const ok = householderSolve(ws.a, n + q, q, ws.rhs, ws.rdiag, ws.h);
+    for (let i = 0; i < n; i++) rhs[i] = ws.r[i];
+    for (let i = n; i < n + q; i++) rhs[i] = 0;
+    const ok = householderSolve(amat, n + q, q, ws.rhs, ws.rdiag, ws.h);
     if (!ok) {
       mu *= nu;
       nu *= 2;
@@ -266,25 +277,25 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
       continue;
     }
     // trial point (projected), effective step, predicted reduction
-    ws.pTrial.set(p);
+    pTrial.set(p);
     let stepNorm = 0;
     let pNorm = 0;
     for (let c = 0; c < q; c++) {
       const j = cols[c];
-      let v = p[j] + ws.h[c];
+      let v = p[j] + h[c];
       if (lower && v < lower[j]) v = lower[j];
       if (upper && v > upper[j]) v = upper[j];
-      ws.pTrial[j] = v;
-      stepNorm += (ws.diag[j] * (v - p[j])) ** 2;
-      pNorm += (ws.diag[j] * p[j]) ** 2;
+      pTrial[j] = v;
+      stepNorm += (diag[j] * (v - p[j])) ** 2;
+      pNorm += (diag[j] * p[j]) ** 2;
     }
     stepNorm = Math.sqrt(stepNorm);
     pNorm = Math.sqrt(pNorm);
     let pred = 0;
     for (let c = 0; c < q; c++) {
       const j = cols[c];
-      const hj = ws.pTrial[j] - p[j];
-      pred += hj * (mu * ws.diag[j] * ws.diag[j] * hj + ws.g[j]);
+      const hj = pTrial[j] - p[j];
+      pred += hj * (mu * diag[j] * diag[j] * hj + g[j]);
     }
     pred *= 0.5;
     const Fnew = residuals(model, y, ws.pTrial, ws, ws.rTrial);
@@ -324,7 +335,7 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
     }
   }
   const rss = 2 * F;
-  const stderr = standardErrors(model, p, ws, rss, nFree, lower, upper, central);
+  const stderr = standardErrors(model, p, ws, rss, nFree, !needJ, lower, upper, central);
   if (status === "converged" && stderr === undefined && n > nFree) {
     // a stop on a plateau where a parameter has no influence is not an optimum we can vouch for
     status = "singular";
@@ -342,11 +353,24 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
 }
 
 /** s²(JᵀJ)⁻¹ diagonal for the free parameters via QR of J; fixed parameters get 0. */
-function standardErrors(model: CurveModel, p: Float64Array, ws: LmWorkspace, rss: number, nFree: number, lower?: Float64Array, upper?: Float64Array, central = false): Float64Array | undefined {
+function standardErrors(
+  model: CurveModel,
+  p: Float64Array,
+  ws: LmWorkspace,
+  rss: number,
+  nFree: number,
+  jacobianCurrent: boolean,
+  lower?: Float64Array,
+  upper?: Float64Array,
+  central = false,
+): Float64Array | undefined {
   const n = ws.nPoints;
   const np = ws.nParams;
   if (n <= nFree) return undefined;
-  jacobian(model, p, ws, lower, upper, central);
+  if (!jacobianCurrent) {
+    model.evaluate(p, ws.f);
+    jacobian(model, p, ws, lower, upper, central);
+  }
   const m = n;
   for (let c = 0; c < nFree; c++) {
     const j = ws.free[c];

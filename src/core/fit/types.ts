@@ -31,7 +31,11 @@ export interface CurveModel {
   readonly nPoints: number;
   /** f_i(p) for every sample i, into out (length nPoints) */
   evaluate(p: Float64Array, out: Float64Array): void;
-  /** optional analytic Jacobian, row-major: jac[i*nParams + j] = ∂f_i/∂p_j; f = evaluate(p) */
+  /**
+   * optional analytic Jacobian, row-major: jac[i*nParams + j] = ∂f_i/∂p_j; f = evaluate(p).
+   * The solvers call it only right after evaluate(p) with the same p, so a model may reuse
+   * work cached by evaluate (e.g. exponentials).
+   */
   jacobian?(p: Float64Array, f: Float64Array, jac: Float64Array): void;
 }
 
