@@ -33,6 +33,12 @@ describe("eprscope nca", () => {
     expect(out[0]).not.toHaveProperty("CLFO");
   });
 
+  it("partial AUCs: AUCINT_0_8 equals AUClast when Tlast = 8 (Indometh, linear)", () => {
+    const out = runCliJson<Out[]>(["nca", `${REF}/pk/Indometh.csv`, "--subject", "Subject", "--time", "time", "--conc", "conc", "--dose", "25", "--route", "iv-bolus", "--partial", "0-8,1-2"]);
+    expect(out[0].AUCINT_0_8 as number).toBeCloseTo(out[0].AUCLST as number, 10);
+    expect(out[0].AUCINT_1_2 as number).toBeGreaterThan(0);
+  });
+
   it("exit 2 naming file/column/value for bad input; per-subject problems reported, others analysed", () => {
     const dir = mkdtempSync(join(tmpdir(), "nca-"));
     const f = join(dir, "pk.csv");

@@ -22,6 +22,7 @@ interface NcaCliOptions {
   tinfH?: string;
   auc: string;
   lambdaZRange?: string;
+  partial?: string;
   json?: boolean;
   out?: string;
 }
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option("--tinf-h <n>", "infusion duration (in the data's time unit, usually h) for iv-infusion")
     .option("--auc <method>", "linear | linlog (linear-up/log-down)", "linear")
     .option("--lambda-z-range <a-b>", "manual λz time range, e.g. 8-24")
+    .option("--partial <ranges>", "partial AUCs, e.g. 0-4,0-24 (keys AUCINT_0_4, …)")
     .option("--json", "print one JSON document")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
     .addHelpText("after", "\nExample:\n  eprscope nca Theoph.csv --subject Subject --time Time --conc conc --dose 320 --route ev --auc linlog --json\n")
@@ -53,6 +55,14 @@ export function register(program: Command): void {
         if (!m || !(Number(m[1]) < Number(m[2]))) throw new InputError({ field: "--lambda-z-range", value: o.lambdaZRange, expected: "a time range a-b with a < b" });
         lambdaZRange = { tLower: Number(m[1]), tUpper: Number(m[2]) };
       }
+      const partial = (o.partial ?? "")
+        .split(",")
+        .filter((x) => x.trim() !== "")
+        .map((r) => {
+          const m = /^\s*([\d.eE+-]+)-([\d.eE+-]+)\s*$/.exec(r);
+          if (!m || !(Number(m[1]) < Number(m[2]))) throw new InputError({ field: "--partial", value: r, expected: "ranges a-b with a < b, comma-separated" });
+          return { from: Number(m[1]), to: Number(m[2]) };
+        });
       const table = readCsv(file);
       const subjects = stringColumn(table, o.subject);
       const time = numericColumn(table, o.time);
@@ -91,7 +101,7 @@ export function register(program: Command): void {
           if (doses.size > 1) throw new InputError({ file, field: `${o.dose} (subject ${subject})`, value: [...doses], expected: "one dose per subject" });
           const dose = [...doses][0] as number | undefined;
           if (o.dose !== undefined && dose === undefined) throw new InputError({ file, field: `${o.dose} (subject ${subject})`, expected: "a dose value" });
-          const res = nca(t, c, { route, auc, dose, tinf, lambdaZRange });
+          const res = nca(t, c, { route, auc, dose, tinf, lambdaZRange, partial });
           for (const k of keys) base[k] = res.params[k] ?? null;
           for (const [k, v] of Object.entries(res.params)) if (!(k in base)) base[k] = v;
           return { ...base, status: res.status as string, messages: res.messages };
