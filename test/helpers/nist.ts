@@ -51,3 +51,43 @@ export function lre(computed: number, certified: number): number {
   const e = certified === 0 ? Math.abs(computed) : Math.abs(computed - certified) / Math.abs(certified);
   return Math.min(16, -Math.log10(e));
 }
+
+export interface NistLinear {
+  name: string;
+  certified: number[];
+  certifiedSd: number[];
+  residualSd: number;
+  r2: number;
+  y: number[];
+  x: number[][];
+}
+
+export function readNistLinear(name: string): NistLinear {
+  const lines = readFileSync(`${REF}/nist/${name}.dat`, "utf8").split(/\r?\n/).map((l) => l.trimEnd());
+  const fmt = lines.join("\n");
+  const data = /Data\s+\(lines\s+(\d+)\s+to\s+(\d+)\)/.exec(fmt);
+  if (!data) throw new Error(`${name}: no data line range`);
+  const certified: number[] = [];
+  const certifiedSd: number[] = [];
+  let residualSd = Number.NaN;
+  let r2 = Number.NaN;
+  for (const l of lines.slice(0, Number(data[1]) - 1)) {
+    const m = /^\s*B\d+\s+(\S+)\s+(\S+)/.exec(l);
+    if (m) {
+      certified.push(Number(m[1]));
+      certifiedSd.push(Number(m[2]));
+    }
+    const s = /Standard Deviation\s+(\S+)\s*$/.exec(l);
+    if (s && /Residual|^\s+Standard/.test(l) && Number.isFinite(Number(s[1]))) residualSd = Number(s[1]);
+    const r = /R-Squared\s+(\S+)/.exec(l);
+    if (r) r2 = Number(r[1]);
+  }
+  const y: number[] = [];
+  const x: number[][] = [];
+  for (let i = Number(data[1]) - 1; i < Number(data[2]); i++) {
+    const v = lines[i].trim().split(/\s+/).map(Number);
+    y.push(v[0]);
+    x.push(v.slice(1));
+  }
+  return { name, certified, certifiedSd, residualSd, r2, y, x };
+}
