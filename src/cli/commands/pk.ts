@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import type { CompartmentCount, DosingRoute } from "../../core/pk/compartment.js";
-import { fitCompartmentModel, type WeightScheme } from "../../core/pk/compartmentFit.js";
+import { fitCompartmentModel } from "../../core/pk/compartmentFit.js";
 import { checkProfile } from "../../core/pk/nca.js";
 import { hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
 import { parseChoice, parseNumberOption } from "../options.js";
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .action((file: string, o: PkFitOptions) => {
       const model = parseChoice("--model", o.model, ["1c", "2c", "3c"] as const);
       const route = parseChoice("--route", o.route, ["ev", "iv-bolus", "iv-infusion"] as const) as DosingRoute;
-      const weight = parseChoice("--weight", o.weight, ["1", "1/y", "1/y2"] as const) as WeightScheme;
+      const weight = parseChoice("--weight", o.weight, ["1", "1/y", "1/y2"] as const);
       const tinf = o.tinfH !== undefined ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true }) : undefined;
       if (route === "iv-infusion" && tinf === undefined) throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
       const t = readCsv(file);

@@ -10,16 +10,16 @@
 import { AnalysisError, InputError } from "../errors.js";
 import { createLmWorkspace, levenbergMarquardt } from "../fit/levenbergMarquardt.js";
 import type { CurveModel, FitResult } from "../fit/types.js";
+import { type WeightScheme, weightsFor } from "../fit/weights.js";
 import { type CompartmentCount, concentration, type Dose, type DosingRoute, parameterNames, secondaryParameters } from "./compartment.js";
 import { nca } from "./nca.js";
 
-export type WeightScheme = "1" | "1/y" | "1/y2";
 
 export interface CompartmentFitOptions {
   compartments: CompartmentCount;
   route: DosingRoute;
   doses: Dose[];
-  weight?: WeightScheme;
+  weight?: Exclude<WeightScheme, "1/sigma2">;
   /** initial values by parameter name (overrides the automatic estimates) */
   initial?: Record<string, number>;
 }
@@ -31,16 +31,6 @@ export interface CompartmentFit extends FitResult<Record<string, number>> {
   secondary: Record<string, number>;
   /** model curve on a fine grid for overlay plots */
   curve: { timeH: number[]; conc: number[] };
-}
-
-export function weightsFor(y: ArrayLike<number>, scheme: WeightScheme): Float64Array {
-  const w = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) {
-    if (scheme === "1") w[i] = 1;
-    else if (!(y[i] > 0)) w[i] = 0; // zero/negative observations carry no weight under 1/y, 1/y²
-    else w[i] = scheme === "1/y" ? 1 / y[i] : 1 / (y[i] * y[i]);
-  }
-  return w;
 }
 
 function initialEstimates(t: ArrayLike<number>, y: ArrayLike<number>, o: CompartmentFitOptions): number[] {

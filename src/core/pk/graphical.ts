@@ -9,6 +9,7 @@
  * that the regression over all later points (≥ 3) deviates from every point by < maxErrPct %.
  */
 import { InputError } from "../errors.js";
+import { cumulativeTrapezoid } from "../fit/integrate.js";
 
 export interface GraphicalFit {
   slope: number;
@@ -20,14 +21,11 @@ export interface GraphicalFit {
   y: number[];
 }
 
-function cumulativeTrapezoid(t: ArrayLike<number>, c: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(t.length);
-  let acc = t[0] > 0 ? (c[0] * t[0]) / 2 : 0;
-  out[0] = acc;
-  for (let i = 1; i < t.length; i++) {
-    acc += ((c[i] + c[i - 1]) * (t[i] - t[i - 1])) / 2;
-    out[i] = acc;
-  }
+/** cumulative trapezoid from t = 0, assuming a (0, 0) sample before a later first sample */
+function integralFromZero(t: ArrayLike<number>, c: ArrayLike<number>): Float64Array {
+  const out = cumulativeTrapezoid(t, c);
+  const head = t[0] > 0 ? (c[0] * t[0]) / 2 : 0;
+  for (let i = 0; i < out.length; i++) out[i] += head;
   return out;
 }
 
@@ -70,7 +68,7 @@ function check(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLike<number
 
 export function patlak(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLike<number>, opts: { tStar?: number; maxErrPct?: number } = {}): GraphicalFit {
   check(t, cp, ct);
-  const icp = cumulativeTrapezoid(t, cp);
+  const icp = integralFromZero(t, cp);
   const x = Array.from(t, (_, i) => (cp[i] > 0 ? icp[i] / cp[i] : Number.NaN));
   const y = Array.from(t, (_, i) => (cp[i] > 0 ? ct[i] / cp[i] : Number.NaN));
   return fitFrom(x, y, t, opts.tStar, opts.maxErrPct ?? 10);
@@ -78,8 +76,8 @@ export function patlak(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLik
 
 export function logan(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLike<number>, opts: { tStar?: number; maxErrPct?: number } = {}): GraphicalFit {
   check(t, cp, ct);
-  const icp = cumulativeTrapezoid(t, cp);
-  const ict = cumulativeTrapezoid(t, ct);
+  const icp = integralFromZero(t, cp);
+  const ict = integralFromZero(t, ct);
   const x = Array.from(t, (_, i) => (ct[i] > 0 ? icp[i] / ct[i] : Number.NaN));
   const y = Array.from(t, (_, i) => (ct[i] > 0 ? ict[i] / ct[i] : Number.NaN));
   return fitFrom(x, y, t, opts.tStar, opts.maxErrPct ?? 10);
