@@ -111,7 +111,7 @@ export function solveOde(f: OdeRhs, t0: number, y0In: ArrayLike<number>, tEnd: n
   const events = [...(opts.events ?? [])].filter((e) => e.time >= t0 && e.time <= tEnd).sort((a, b) => a.time - b.time);
   const tEval = opts.tEval ? Array.from(opts.tEval) : null;
   const out: OdeSolution = { t: [], y: [], steps: 0, rejected: 0, evaluations: 0 };
-  let y = Float64Array.from(y0In);
+  let y: Float64Array = Float64Array.from(y0In);
   let t = t0;
   let evalIdx = 0;
   const record = (tt: number, yy: Float64Array) => {

@@ -87,3 +87,16 @@ describe("fit helpers", () => {
     expect(logTrapezoid(tt, e)).toBeCloseTo((3 / 0.4) * (1 - Math.exp(-2.4)), 12);
   });
 });
+
+describe("linearised initial guesses", () => {
+  it("curve stripping finds both phases of a well-separated bi-exponential within 10 %", async () => {
+    const { exponentialPeeling } = await import("../../../src/core/fit/initialGuess.js");
+    const tt = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 4, 6, 8, 12, 16, 24];
+    const y = tt.map((v) => 20 * Math.exp(-3 * v) + 5 * Math.exp(-0.1 * v));
+    const g = exponentialPeeling(tt, y, 2);
+    expect(g).toHaveLength(2);
+    expect(Math.abs(g[1].rate - 0.1) / 0.1).toBeLessThan(0.1);
+    expect(Math.abs(g[0].rate - 3) / 3).toBeLessThan(0.1);
+    expect(Math.abs(g[1].amplitude - 5) / 5).toBeLessThan(0.1);
+  });
+});
