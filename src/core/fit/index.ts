@@ -1,4 +1,5 @@
 /** Numerical core: least squares, bounded nonlinear fitting, NNLS, robust regression, integration. */
+export * from "./expConvolution.js";
 export * from "./initialGuess.js";
 export * from "./integrate.js";
 export * from "./levenbergMarquardt.js";
