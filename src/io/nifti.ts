@@ -1,0 +1,174 @@
+/**
+ * NIfTI-1 / NIfTI-2 images (.nii, .nii.gz). Reading: header and raw voxels via nifti-reader-js,
+ * then datatype conversion, scl_slope/scl_inter scaling (applied when slope is finite and ≠ 0,
+ * as nibabel) and the voxel→world affine chosen as nibabel does: sform when sform_code > 0,
+ * else qform when qform_code > 0, else the pixdim diagonal. Writing: NIfTI-1 single file with
+ * sform (code 2, aligned) and pixdims; gzip when the name ends in .gz.
+ * Every malformed or truncated file raises InputError naming the file (CLI exit 2).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
+import * as nifti from "nifti-reader-js";
+import { InputError } from "../core/errors.js";
+import type { Volume } from "../core/image/volume.js";
+
+const DT = { uint8: 2, int16: 4, int32: 8, float32: 16, float64: 64, int8: 256, uint16: 512, uint32: 768, int64: 1024, uint64: 1280 } as const;
+export type NiftiDatatype = keyof typeof DT;
+
+function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+}
+
+/** Parse NIfTI bytes (optionally gzipped) into a Volume. */
+export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
+  let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      buf = gunzipSync(buf);
+    } catch (e) {
+      throw new InputError({ file, field: "gzip", expected: `a valid gzip stream (${(e as Error).message})` });
+    }
+  }
+  const data = toArrayBuffer(buf);
+  if (data.byteLength < 348 || !nifti.isNIFTI(data)) throw new InputError({ file, field: "header", expected: "a NIfTI-1 or NIfTI-2 header (magic n+1/n+2)" });
+  let header: ReturnType<typeof nifti.readHeader>;
+  try {
+    header = nifti.readHeader(data);
+  } catch (e) {
+    throw new InputError({ file, field: "header", expected: `a readable NIfTI header (${(e as Error).message})` });
+  }
+  const ndim = header.dims[0];
+  if (!(ndim >= 1 && ndim <= 7)) throw new InputError({ file, field: "dim[0]", value: ndim, expected: "1 to 7 dimensions" });
+  const dims = header.dims.slice(1, 1 + ndim).map((d) => Math.max(1, d));
+  while (dims.length < 3) dims.push(1);
+  const nvox = dims.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(nvox) || nvox <= 0) throw new InputError({ file, field: "dim", value: dims, expected: "positive dimensions" });
+  const bpv = header.numBitsPerVoxel / 8;
+  const offset = Number(header.vox_offset);
+  if (!(offset >= 0) || offset + nvox * bpv > data.byteLength) {
+    throw new InputError({ file, field: "voxel data", value: data.byteLength, expected: `${offset + nvox * bpv} bytes (header dims ${dims.join("×")}, ${header.numBitsPerVoxel} bits) — file truncated?` });
+  }
+  const dv = new DataView(data, offset, nvox * bpv);
+  const le = header.littleEndian;
+  const code = header.datatypeCode;
+  const out = code === DT.float64 ? new Float64Array(nvox) : new Float32Array(nvox);
+  const read: Record<number, (i: number) => number> = {
+    [DT.uint8]: (i) => dv.getUint8(i),
+    [DT.int8]: (i) => dv.getInt8(i),
+    [DT.int16]: (i) => dv.getInt16(2 * i, le),
+    [DT.uint16]: (i) => dv.getUint16(2 * i, le),
+    [DT.int32]: (i) => dv.getInt32(4 * i, le),
+    [DT.uint32]: (i) => dv.getUint32(4 * i, le),
+    [DT.float32]: (i) => dv.getFloat32(4 * i, le),
+    [DT.float64]: (i) => dv.getFloat64(8 * i, le),
+    [DT.int64]: (i) => Number(dv.getBigInt64(8 * i, le)),
+    [DT.uint64]: (i) => Number(dv.getBigUint64(8 * i, le)),
+  };
+  const get = read[code];
+  if (!get) throw new InputError({ file, field: "datatype", value: code, expected: `a scalar datatype (${Object.keys(DT).join(", ")})` });
+  const slope = header.scl_slope;
+  const inter = header.scl_inter;
+  const scale = Number.isFinite(slope) && slope !== 0;
+  for (let i = 0; i < nvox; i++) {
+    const v = get(i);
+    out[i] = scale ? v * slope + (Number.isFinite(inter) ? inter : 0) : v;
+  }
+  const isNifti2 = buf.readInt32LE(0) === 540 || buf.readInt32BE(0) === 540;
+  const affine = new Float64Array(16);
+  if (header.sform_code > 0) {
+    for (let r = 0; r < 3; r++)
+      for (let c = 0; c < 4; c++)
+        affine[r * 4 + c] = isNifti2 ? (le ? buf.readDoubleLE(400 + 32 * r + 8 * c) : buf.readDoubleBE(400 + 32 * r + 8 * c)) : le ? buf.readFloatLE(280 + 16 * r + 4 * c) : buf.readFloatBE(280 + 16 * r + 4 * c);
+  } else if (header.qform_code > 0) {
+    const q = header.getQformMat();
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) affine[r * 4 + c] = q[r][c];
+  } else {
+    affine[0] = header.pixDims[1] || 1;
+    affine[5] = header.pixDims[2] || 1;
+    affine[10] = header.pixDims[3] || 1;
+  }
+  affine[15] = 1;
+  const spacing: [number, number, number] = [Math.abs(header.pixDims[1]) || 1, Math.abs(header.pixDims[2]) || 1, Math.abs(header.pixDims[3]) || 1];
+  const tUnit = (header as unknown as { xyzt_units?: number }).xyzt_units ?? 0;
+  const tScale = (tUnit & 0x38) === 16 ? 1e-3 : (tUnit & 0x38) === 24 ? 1e-6 : 1;
+  return { dims, spacingMm: spacing, affine, data: out, frameS: dims.length > 3 ? header.pixDims[4] * tScale : undefined };
+}
+
+export function readNifti(path: string): Volume {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError({ file: path, expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
+  }
+  return parseNifti(bytes, path);
+}
+
+/** Serialise a Volume as NIfTI-1 (.nii) bytes. */
+export function encodeNifti(v: Volume, opts: { datatype?: NiftiDatatype; description?: string } = {}): Buffer {
+  const datatype = opts.datatype ?? (v.data instanceof Float64Array ? "float64" : "float32");
+  const code = DT[datatype];
+  const bits = { uint8: 8, int8: 8, int16: 16, uint16: 16, int32: 32, uint32: 32, float32: 32, float64: 64, int64: 64, uint64: 64 }[datatype];
+  const nvox = v.data.length;
+  const hdr = Buffer.alloc(352);
+  hdr.writeInt32LE(348, 0);
+  const dims = v.dims;
+  hdr.writeInt16LE(dims.length, 40);
+  dims.forEach((d, i) => hdr.writeInt16LE(d, 42 + 2 * i));
+  for (let i = dims.length; i < 7; i++) hdr.writeInt16LE(1, 42 + 2 * i);
+  hdr.writeInt16LE(code, 70);
+  hdr.writeInt16LE(bits, 72);
+  const pix = [1, v.spacingMm[0], v.spacingMm[1], v.spacingMm[2], v.frameS ?? 1, 1, 1, 1];
+  pix.forEach((p, i) => hdr.writeFloatLE(p, 76 + 4 * i));
+  hdr.writeFloatLE(352, 108);
+  hdr.writeFloatLE(1, 112); // scl_slope
+  hdr.writeFloatLE(0, 116);
+  hdr.writeUInt8(2 | 8, 123); // mm, s
+  hdr.write((opts.description ?? "eprscope").slice(0, 79), 148, "latin1");
+  hdr.writeInt16LE(0, 252); // qform_code: unknown (the sform carries the geometry)
+  hdr.writeInt16LE(2, 254); // sform_code: aligned
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) hdr.writeFloatLE(v.affine[r * 4 + c], 280 + 16 * r + 4 * c);
+  hdr.write("n+1\0", 344, "latin1");
+  const body = Buffer.alloc(nvox * (bits / 8));
+  for (let i = 0; i < nvox; i++) {
+    const x = v.data[i];
+    switch (datatype) {
+      case "uint8":
+        body.writeUInt8(Math.max(0, Math.min(255, Math.round(x))), i);
+        break;
+      case "int8":
+        body.writeInt8(Math.max(-128, Math.min(127, Math.round(x))), i);
+        break;
+      case "int16":
+        body.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x))), 2 * i);
+        break;
+      case "uint16":
+        body.writeUInt16LE(Math.max(0, Math.min(65535, Math.round(x))), 2 * i);
+        break;
+      case "int32":
+        body.writeInt32LE(Math.round(x), 4 * i);
+        break;
+      case "uint32":
+        body.writeUInt32LE(Math.max(0, Math.round(x)), 4 * i);
+        break;
+      case "float32":
+        body.writeFloatLE(x, 4 * i);
+        break;
+      case "float64":
+        body.writeDoubleLE(x, 8 * i);
+        break;
+      case "int64":
+        body.writeBigInt64LE(BigInt(Math.round(x)), 8 * i);
+        break;
+      case "uint64":
+        body.writeBigUint64LE(BigInt(Math.max(0, Math.round(x))), 8 * i);
+        break;
+    }
+  }
+  return Buffer.concat([hdr, body]);
+}
+
+export function writeNifti(path: string, v: Volume, opts: { datatype?: NiftiDatatype; description?: string } = {}): void {
+  const bytes = encodeNifti(v, opts);
+  writeFileSync(path, path.endsWith(".gz") ? gzipSync(bytes, { level: 6 }) : bytes);
+}
