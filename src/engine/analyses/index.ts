@@ -4,10 +4,12 @@ import type { Task } from "../task.js";
 import { planBiodistribution } from "./biodistribution.js";
 import { planBloodPk } from "./bloodPk.js";
 import { planGroupSummary } from "./groupSummary.js";
+import { planImaging } from "./imaging.js";
 
 export function planStudy(study: LoadedStudy): Task[] {
   const biodist = planBiodistribution(study);
   const pk = planBloodPk(study);
-  const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null)];
-  return [...biodist, ...pk, ...planGroupSummary(study, perSubject)];
+  const imaging = planImaging(study);
+  const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null), ...imaging];
+  return [...biodist, ...pk, ...imaging, ...planGroupSummary(study, perSubject)];
 }
