@@ -30,7 +30,7 @@ function terms(k: number, d: number): [number, number, number, number] {
 }
 
 /** y = x ⊛ e^{−k t} on the grid t (same length), written into out */
-export function expConvolve(t: ArrayLike<number>, x: ArrayLike<number>, k: number, out: Float64Array = new Float64Array(t.length)): Float64Array {
+export function expConvolve(t: ArrayLike<number>, x: ArrayLike<number>, k: number, out: Float64Array<ArrayBufferLike> = new Float64Array(t.length)): Float64Array<ArrayBufferLike> {
   out[0] = 0;
   for (let i = 1; i < t.length; i++) {
     const d = t[i] - t[i - 1];
@@ -43,7 +43,7 @@ export function expConvolve(t: ArrayLike<number>, x: ArrayLike<number>, k: numbe
 }
 
 /** y and ∂y/∂k together (one pass) */
-export function expConvolveWithDerivative(t: ArrayLike<number>, x: ArrayLike<number>, k: number, y: Float64Array, dy: Float64Array): void {
+export function expConvolveWithDerivative(t: ArrayLike<number>, x: ArrayLike<number>, k: number, y: Float64Array<ArrayBufferLike>, dy: Float64Array<ArrayBufferLike>): void {
   y[0] = 0;
   dy[0] = 0;
   for (let i = 1; i < t.length; i++) {

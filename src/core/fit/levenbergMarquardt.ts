@@ -86,7 +86,7 @@ function residuals(model: CurveModel, y: Float64Array, p: Float64Array, ws: LmWo
 }
 
 /** ∂f/∂p into ws.jac (analytic when available, else forward differences respecting bounds). */
-function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Float64Array | undefined, upper: Float64Array | undefined, central = false): void {
+function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Float64Array | undefined, upper: Float64Array | undefined, central = false, typical?: Float64Array): void {
   const n = ws.nPoints;
   const np = ws.nParams;
   // ws.f already holds f(p): the residuals were evaluated at p before every Jacobian request
@@ -97,7 +97,7 @@ function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Fl
   if (central) {
     for (let j = 0; j < np; j++) {
       const pj = p[j];
-      let step = Math.cbrt(EPS) * Math.max(Math.abs(pj), 1e-8);
+      let step = Math.cbrt(EPS) * Math.max(Math.abs(pj), typical ? typical[j] : 1e-8);
       let hi = pj + step;
       let lo = pj - step;
       if (upper && hi > upper[j]) hi = pj;
@@ -117,7 +117,7 @@ function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Fl
   }
   for (let j = 0; j < np; j++) {
     const pj = p[j];
-    let step = Math.sqrt(EPS) * Math.max(Math.abs(pj), 1e-8);
+    let step = Math.sqrt(EPS) * Math.max(Math.abs(pj), typical ? typical[j] : 1e-8);
     if (upper && pj + step > upper[j]) step = -step;
     if (lower && pj + step < lower[j]) step = Math.abs(step);
     p[j] = pj + step;
@@ -215,7 +215,7 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
   const m = n + np;
   for (iter = 1; iter <= maxIter; iter++) {
     if (needJ) {
-      jacobian(model, p, ws, lower, upper, central);
+      jacobian(model, p, ws, lower, upper, central, opts.typicalScale);
       // weighted Jacobian of the residual is −√w ∂f/∂p; we keep J = √w ∂f/∂p and solve J h = r
       let gmax = 0;
       const rnorm = Math.sqrt(2 * F);
@@ -335,7 +335,7 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
     }
   }
   const rss = 2 * F;
-  const stderr = standardErrors(model, p, ws, rss, nFree, !needJ, lower, upper, central);
+  const stderr = standardErrors(model, p, ws, rss, nFree, !needJ, lower, upper, central, opts.typicalScale);
   if (status === "converged" && stderr === undefined && n > nFree) {
     // a stop on a plateau where a parameter has no influence is not an optimum we can vouch for
     status = "singular";
@@ -363,13 +363,14 @@ function standardErrors(
   lower?: Float64Array,
   upper?: Float64Array,
   central = false,
+  typical?: Float64Array,
 ): Float64Array | undefined {
   const n = ws.nPoints;
   const np = ws.nParams;
   if (n <= nFree) return undefined;
   if (!jacobianCurrent) {
     model.evaluate(p, ws.f);
-    jacobian(model, p, ws, lower, upper, central);
+    jacobian(model, p, ws, lower, upper, central, typical);
   }
   const m = n;
   for (let c = 0; c < nFree; c++) {

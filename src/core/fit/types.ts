@@ -54,4 +54,6 @@ export interface LmOptions {
   /** finite differences when the model has no analytic Jacobian: forward (default, n evaluations)
    *  or central (2n evaluations, error O(h²): for ill-conditioned problems) */
   finiteDifferences?: "forward" | "central";
+  /** typical magnitude of each parameter, sets the finite-difference step near 0 (default 1e-8) */
+  typicalScale?: Float64Array;
 }
