@@ -201,3 +201,18 @@ export function fSf(x: number, d1: number, d2: number): number {
   if (x <= 0) return 1;
   return betaI(d2 / (d2 + d1 * x), d2 / 2, d1 / 2);
 }
+
+/** F distribution quantile: the x with P(F ≤ x) = p, by bisection on fSf (to double precision). */
+export function fQuantile(p: number, d1: number, d2: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = 1;
+  while (1 - fSf(hi, d1, d2) < p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - fSf(mid, d1, d2) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
