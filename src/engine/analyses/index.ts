@@ -3,13 +3,16 @@ import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { planBiodistribution } from "./biodistribution.js";
 import { planBloodPk } from "./bloodPk.js";
+import { planDce } from "./dce.js";
 import { planGroupSummary } from "./groupSummary.js";
 import { planImaging } from "./imaging.js";
+import { planStratification } from "./stratification.js";
 
 export function planStudy(study: LoadedStudy): Task[] {
   const biodist = planBiodistribution(study);
   const pk = planBloodPk(study);
   const imaging = planImaging(study);
-  const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null), ...imaging];
-  return [...biodist, ...pk, ...imaging, ...planGroupSummary(study, perSubject)];
+  const dce = planDce(study);
+  const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null), ...imaging, ...dce];
+  return [...biodist, ...pk, ...imaging, ...dce, ...planGroupSummary(study, perSubject), ...planStratification(study, [...biodist, ...dce])];
 }

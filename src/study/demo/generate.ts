@@ -40,6 +40,8 @@ export interface SubjectTruth {
   eprFactor: number;
   /** tumour volume at day 0 (mm³) */
   v0Mm3: number;
+  /** individual drug sensitivity: multiplies the kill rate per %ID/g (log-normal, log-SD 0.35) */
+  sensitivity: number;
   blood: { c0PctIDperG: number; weights: [number, number]; ratesPerH: [number, number] };
   tumours: Record<
     TumourId,
@@ -119,6 +121,7 @@ function makeSubjectTruth(
     injectionTime: iso(t0 + k * 10 * 60_000),
     eprFactor: epr,
     v0Mm3: rng.logNormal(150, 0.2),
+    sensitivity: rng.logNormal(1, 0.35),
     blood: {
       c0PctIDperG: (100 / (0.075 * bw)) * rng.logNormal(1, 0.08),
       weights: [arm.fastFraction, 1 - arm.fastFraction],
@@ -342,7 +345,7 @@ export function generateDemoStudy(seed = DEMO_SEED): DemoStudy {
 /** tumour volume (mm³) at day d for the therapy model: V0·exp((g − κ·acc48h)·d) */
 export function tumourVolumeMm3(s: SubjectTruth, tumour: string, day: number): number {
   const acc = tumourPctIDperG(s, tumour as TumourId, 48);
-  return s.v0Mm3 * Math.exp((GROWTH_PER_DAY - KILL_PER_PCTIDG_DAY * acc) * day);
+  return s.v0Mm3 * Math.exp((GROWTH_PER_DAY - KILL_PER_PCTIDG_DAY * s.sensitivity * acc) * day);
 }
 
 function makeOutcome(rng: Rng, s: SubjectTruth): Outcome {
@@ -354,7 +357,7 @@ function makeOutcome(rng: Rng, s: SubjectTruth): Outcome {
   const ratio = vol[vol.length - 1].volumeMm3 / vol[0].volumeMm3;
   // RECIST-like on volume: PR ≤ −65 % (≈ −30 % diameter), PD ≥ +73 % (≈ +20 % diameter)
   const response = ratio < 0.05 ? "CR" : ratio <= 0.35 ? "PR" : ratio >= 1.73 ? "PD" : "SD";
-  const rate = GROWTH_PER_DAY - KILL_PER_PCTIDG_DAY * tumourPctIDperG(s, "tumour_psma", 48);
+  const rate = GROWTH_PER_DAY - KILL_PER_PCTIDG_DAY * s.sensitivity * tumourPctIDperG(s, "tumour_psma", 48);
   // endpoint: tumour volume 4× baseline
   const tEnd = rate > 0 ? Math.log(4) / rate : Number.POSITIVE_INFINITY;
   const t = Math.min(FOLLOW_UP_DAYS, tEnd * rng.logNormal(1, 0.1));

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { STUDY_FILE } from "../load.js";
 import { type DemoStudy, generateDemoStudy } from "./generate.js";
+import { writeDemoDce } from "./dce.js";
 import { writeDemoImages } from "./images.js";
 
 export interface WriteDemoOptions {
@@ -23,7 +24,10 @@ export function writeDemoStudy(dirArg: string, opts: WriteDemoOptions = {}): Dem
   }
   mkdirSync(join(dir, "truth"), { recursive: true });
   const demo = generateDemoStudy(opts.seed);
-  if (!opts.noImages) writeDemoImages(dir, demo);
+  if (!opts.noImages) {
+    writeDemoImages(dir, demo);
+    writeDemoDce(dir, demo);
+  }
   writeFileSync(join(dir, STUDY_FILE), `${JSON.stringify(demo.study, null, 2)}\n`);
   writeFileSync(join(dir, "truth", "ground_truth.json"), `${JSON.stringify(demo.truth, null, 2)}\n`);
   writeFileSync(

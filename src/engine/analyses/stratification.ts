@@ -1,0 +1,129 @@
+/**
+ * Stratification across lesions (SCIENCE.md §8): do pre-treatment DCE biomarkers (Ktrans, vp)
+ * predict nanoparticle accumulation (ex vivo tumour %ID/g at necropsy), and does accumulation
+ * predict response (objective response = CR/PR) and time to endpoint? Pearson and Spearman
+ * correlations with CIs, ROC (DeLong CI, Youden cut-off), Kaplan–Meier by accumulation stratum
+ * (median split) with log-rank test. Uses core/stats and core/stratify.
+ */
+import { correlation } from "../../core/stats/correlation.js";
+import { kaplanMeier } from "../../core/stats/kaplanMeier.js";
+import { logrank } from "../../core/stats/logrank.js";
+import { roc, splitByOutcome } from "../../core/stats/roc.js";
+import { binaryResponse } from "../../core/stratify/fromOutcomes.js";
+import type { LoadedStudy } from "../../study/load.js";
+import type { ResultRow, ResultStore } from "../../store/types.js";
+import type { Task } from "../task.js";
+import { row } from "./common.js";
+
+export const STRATIFICATION = "stratification";
+
+interface Lesion {
+  subject: string;
+  tumour: string;
+  accumulation?: number;
+  ktrans?: number;
+  vp?: number;
+  response?: number;
+  time?: number;
+  event?: number;
+}
+
+function lesions(ls: LoadedStudy, store: ResultStore, deps: string[]): Lesion[] {
+  const byKey = new Map<string, Lesion>();
+  const get = (subject: string, tumour: string) => {
+    const k = `${subject}|${tumour}`;
+    let l = byKey.get(k);
+    if (!l) {
+      l = { subject, tumour };
+      byKey.set(k, l);
+    }
+    return l;
+  };
+  const tumours = new Set(ls.study.rois.filter((r) => r.kind === "tumour").map((r) => r.id));
+  for (const d of deps) {
+    const rows = store.listResults({ analysis: d });
+    const lastT = Math.max(...rows.filter((r) => r.parameter === "pctIDperG").map((r) => r.time_s ?? 0));
+    for (const r of rows) {
+      if (!r.subject || !r.roi || r.value === null || r.status !== "ok") continue;
+      if (d.startsWith("biodistribution/") && tumours.has(r.roi) && r.parameter === "pctIDperG" && r.time_s === lastT) get(r.subject, r.roi).accumulation = r.value;
+      if (d.startsWith("dce/") && r.parameter === "Ktrans_per_min") get(r.subject, r.roi).ktrans = r.value;
+      if (d.startsWith("dce/") && r.parameter === "vp") get(r.subject, r.roi).vp = r.value;
+    }
+  }
+  for (const o of ls.study.outcomes) {
+    const l = byKey.get(`${o.subject}|${o.tumour ?? ""}`);
+    if (!l) continue;
+    if (o.response) l.response = binaryResponse(o.response);
+    if (o.survival) {
+      l.time = o.survival.timeD;
+      l.event = o.survival.event ? 1 : 0;
+    }
+  }
+  return [...byKey.values()];
+}
+
+export function planStratification(ls: LoadedStudy, deps: Task[]): Task[] {
+  const dceTasks = deps.filter((t) => t.kind === "dce");
+  const bio = deps.filter((t) => t.kind === "biodistribution");
+  if (bio.length === 0) return [];
+  const depIds = [...bio, ...dceTasks].map((t) => t.id);
+  return [
+    {
+      id: STRATIFICATION,
+      kind: STRATIFICATION,
+      revision: 1,
+      subject: null,
+      inputFiles: [],
+      inputs: { outcomes: ls.study.outcomes },
+      dependsOn: depIds,
+      run: ({ store }) => {
+        const L = lesions(ls, store, depIds);
+        const rows: ResultRow[] = [];
+        const S = STRATIFICATION;
+        const add = (roi: string, parameter: string, value: number | null, unit = "1") => rows.push(row(S, null, roi, parameter, value, unit));
+        for (const marker of ["ktrans", "vp"] as const) {
+          const pairs = L.filter((l) => l[marker] !== undefined && l.accumulation !== undefined);
+          if (pairs.length < 4) continue;
+          for (const method of ["pearson", "spearman"] as const) {
+            const c = correlation(pairs.map((l) => l[marker] as number), pairs.map((l) => l.accumulation as number), method);
+            const name = `${marker === "ktrans" ? "Ktrans" : "vp"}_vs_accumulation.${method}`;
+            add("all tumours", `${name}.r`, c.r);
+            add("all tumours", `${name}.ci_lower`, c.ciLower);
+            add("all tumours", `${name}.ci_upper`, c.ciUpper);
+            add("all tumours", `${name}.p`, c.p);
+            add("all tumours", `${name}.n`, c.n);
+          }
+        }
+        const resp = L.filter((l) => l.response !== undefined && l.accumulation !== undefined);
+        if (resp.some((l) => l.response === 1) && resp.some((l) => l.response === 0)) {
+          const { cases, controls } = splitByOutcome(resp.map((l) => l.accumulation as number), resp.map((l) => l.response as number));
+          const r = roc(cases, controls);
+          add("treated tumour", "accumulation_predicts_response.auc", r.auc);
+          add("treated tumour", "accumulation_predicts_response.ci_lower", r.ciLower);
+          add("treated tumour", "accumulation_predicts_response.ci_upper", r.ciUpper);
+          add("treated tumour", "accumulation_predicts_response.youden_threshold", r.youden.threshold, "%ID/g");
+        }
+        const surv = L.filter((l) => l.time !== undefined && l.accumulation !== undefined);
+        if (surv.length >= 4) {
+          const acc = surv.map((l) => l.accumulation as number).sort((a, b) => a - b);
+          const median = acc[Math.floor((acc.length - 1) / 2)] / 2 + acc[Math.ceil((acc.length - 1) / 2)] / 2;
+          const group = surv.map((l) => ((l.accumulation as number) > median ? "high" : "low"));
+          add("treated tumour", "accumulation_cutoff_median", median, "%ID/g");
+          for (const g of ["high", "low"]) {
+            const idx = surv.flatMap((l, i) => (group[i] === g ? [i] : []));
+            if (idx.length === 0) continue;
+            const km = kaplanMeier(idx.map((i) => surv[i].time as number), idx.map((i) => surv[i].event as number));
+            rows.push(row(S, null, `stratum ${g}`, "median_time_to_endpoint", km.median, "d", km.median === null ? { message: "median not reached (fewer than half reached the endpoint)" } : {}));
+            add(`stratum ${g}`, "n", idx.length);
+          }
+          if (new Set(group).size === 2) {
+            const lr = logrank(surv.map((l) => l.time as number), surv.map((l) => l.event as number), group);
+            add("treated tumour", "logrank_by_accumulation.chisq", lr.chisq);
+            add("treated tumour", "logrank_by_accumulation.p", lr.p);
+          }
+        }
+        return { rows };
+      },
+    },
+  ];
+}

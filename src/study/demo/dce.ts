@@ -1,0 +1,110 @@
+/**
+ * Demo DCE-MRI (pre-treatment, per tumour): a 12 × 12 × 4-voxel slab around the tumour, 60
+ * frames at 4 s, SPGR (TR 4 ms, FA 15°) at 7 T. Extended-Tofts truth per voxel: a rim-enhancing
+ * periphery (Ktrans × 1.3, vp × 1.2) and a poorly perfused core (Ktrans × 0.4, vp × 0.5) around
+ * the tumour's truth (generate.ts, correlated with its EPR factor); Parker population AIF
+ * (blood, Hct 0.45) arriving after 5 baseline frames; T1,0 ≈ 1.9 s; noise 1 % of the baseline.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { identityAffine, type Volume } from "../../core/image/volume.js";
+import { spgrSignal } from "../../core/mri/spgr.js";
+import { bloodToPlasma, parkerAif } from "../../core/perfusion/aif.js";
+import { createScratch, predict } from "../../core/perfusion/models.js";
+import { Rng } from "../../core/random.js";
+import { writeNifti } from "../../io/nifti.js";
+import type { DemoStudy, TumourId } from "./generate.js";
+
+export const DCE = { nx: 12, ny: 12, nz: 4, frames: 60, frameS: 4, trMs: 4, faDeg: 15, r1: 4.5, hct: 0.45, baselineFrames: 5, arrivalS: 20, t10S: 1.9 };
+const SPACING: [number, number, number] = [0.5, 0.5, 1];
+
+export function dceTimeS(): number[] {
+  return Array.from({ length: DCE.frames }, (_, i) => i * DCE.frameS);
+}
+
+/** voxel class: 2 = rim, 1 = core, 0 = outside the tumour */
+export function tumourClasses(): Uint8Array {
+  const { nx, ny, nz } = DCE;
+  const out = new Uint8Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const r = Math.hypot((i - 5.5) / 5, (j - 5.5) / 5, (k - 1.5) / 2.2);
+        out[i + nx * (j + ny * k)] = r <= 1 ? (r > 0.6 ? 2 : 1) : 0;
+      }
+  return out;
+}
+
+export function writeDemoDce(dir: string, demo: DemoStudy): void {
+  mkdirSync(join(dir, "dce"), { recursive: true });
+  mkdirSync(join(dir, "truth"), { recursive: true });
+  const rng = new Rng(demo.truth.seed + 2);
+  const t = dceTimeS();
+  const cb = parkerAif(t, DCE.arrivalS);
+  writeFileSync(join(dir, "dce", "aif.csv"), `time_s,cb_mM\n${t.map((v, i) => `${v},${cb[i]}`).join("\n")}\n`);
+  const cp = bloodToPlasma(cb, DCE.hct);
+  const tMin = t.map((v) => v / 60);
+  const cls = tumourClasses();
+  const nvox = cls.length;
+  const affine = identityAffine(SPACING);
+  const scratch = createScratch(t.length);
+  const ct = new Float64Array(t.length);
+  const truthRows: string[] = ["subject,tumour,Ktrans_per_min,ve,vp,roi_mean_Ktrans_per_min,roi_mean_vp"];
+  for (const s of demo.truth.subjects.filter((x) => x.imaging)) {
+    for (const tu of ["tumour_psma", "tumour_flu"] as TumourId[]) {
+      const tt = s.tumours[tu];
+      const dyn = new Float32Array(nvox * t.length);
+      const t1 = new Float32Array(nvox);
+      let sumK = 0;
+      let sumVp = 0;
+      let nIn = 0;
+      for (let v = 0; v < nvox; v++) {
+        const c = cls[v];
+        const kt = c === 2 ? tt.ktransPerMin * 1.3 : c === 1 ? tt.ktransPerMin * 0.4 : 0.01;
+        const vp = c === 2 ? tt.vp * 1.2 : c === 1 ? tt.vp * 0.5 : 0.01;
+        const ve = c === 0 ? 0.1 : tt.ve;
+        if (c > 0) {
+          sumK += kt;
+          sumVp += vp;
+          nIn++;
+        }
+        const t10 = DCE.t10S * rng.logNormal(1, 0.05);
+        t1[v] = t10;
+        predict("etofts", [kt, ve, vp], tMin, cp, ct, scratch);
+        const s0 = spgrSignal(1000, 1 / t10, DCE.trMs / 1000, DCE.faDeg);
+        for (let f = 0; f < t.length; f++) {
+          const sig = spgrSignal(1000, 1 / t10 + DCE.r1 * ct[f], DCE.trMs / 1000, DCE.faDeg);
+          dyn[f * nvox + v] = sig + 0.01 * s0 * rng.normal();
+        }
+      }
+      const base = `dce/${s.id}_${tu}`;
+      const vol3 = { dims: [DCE.nx, DCE.ny, DCE.nz], spacingMm: SPACING, affine };
+      writeNifti(join(dir, `${base}_dyn.nii.gz`), { ...vol3, dims: [DCE.nx, DCE.ny, DCE.nz, t.length], data: dyn, frameS: DCE.frameS } as Volume, { description: "DCE SPGR signal (a.u.)" });
+      writeNifti(join(dir, `${base}_t1.nii.gz`), { ...vol3, data: t1 } as Volume, { description: "T1 (s)" });
+      writeNifti(join(dir, `${base}_mask.nii.gz`), { ...vol3, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) } as Volume, { datatype: "uint8", description: "tumour mask" });
+      truthRows.push([s.id, tu, tt.ktransPerMin, tt.ve, tt.vp, sumK / nIn, sumVp / nIn].join(","));
+      demo.study.scans.push({
+        id: `${s.id}-DCE-${tu}`,
+        subject: s.id,
+        modality: "MRI",
+        time: new Date(Date.parse(s.injectionTime) - 24 * 3600_000).toISOString().replace(".000Z", "Z"),
+        files: [`${base}_dyn.nii.gz`, `${base}_t1.nii.gz`, `${base}_mask.nii.gz`],
+        purpose: "dce",
+        acquisition: {
+          tumour: tu,
+          flipAngleDeg: DCE.faDeg,
+          trMs: DCE.trMs,
+          frameS: DCE.frameS,
+          relaxivityPerMMPerS: DCE.r1,
+          baselineFrames: DCE.baselineFrames,
+          hematocrit: DCE.hct,
+          aif: "dce/aif.csv",
+          model: "etofts",
+          fieldStrengthT: 7,
+          agent: "Gd-DOTA",
+        },
+      });
+    }
+  }
+  writeFileSync(join(dir, "truth", "dce_truth.csv"), `${truthRows.join("\n")}\n`);
+}
