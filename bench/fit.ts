@@ -60,7 +60,8 @@ for (let c = 0; c < N; c++) {
   const k1 = rng.between(1, 3);
   const k2 = rng.between(0.05, 0.3);
   truth.set([a, k1, k2], 3 * c);
-  for (let i = 0; i < M; i++) data[c * M + i] = a * Math.exp(-k1 * t[i]) + (1 - a) * Math.exp(-k2 * t[i]) + 0.01 * rng.normal();
+  for (let i = 0; i < M; i++)
+    data[c * M + i] = a * Math.exp(-k1 * t[i]) + (1 - a) * Math.exp(-k2 * t[i]) + 0.01 * rng.normal();
 }
 
 const ws = createLmWorkspace(3, M);
@@ -81,8 +82,12 @@ for (let c = 0; c < N; c++) {
 }
 const sec = (performance.now() - t0) / 1000;
 const rate = N / sec;
-console.log(`fit metric: ${Math.round(rate)} fits/s (1 core, ${N} curves × ${M} points, 3 parameters, analytic Jacobian)`);
-console.log(`fit metric: ${((100 * converged) / N).toFixed(2)} % converged; mean |Δk1|/k1 ${(errSum / N).toExponential(2)}; ${(iterations / N).toFixed(1)} iterations per fit`);
+console.log(
+  `fit metric: ${Math.round(rate)} fits/s (1 core, ${N} curves × ${M} points, 3 parameters, analytic Jacobian)`,
+);
+console.log(
+  `fit metric: ${((100 * converged) / N).toFixed(2)} % converged; mean |Δk1|/k1 ${(errSum / N).toExponential(2)}; ${(iterations / N).toFixed(1)} iterations per fit`,
+);
 
 // scipy reference on a subset of the same curves
 try {
@@ -104,7 +109,9 @@ print(len(Y) / (time.perf_counter() - t0))
 `;
   const out = execFileSync("python3", ["-c", py, dir], { encoding: "utf8", timeout: 600_000 });
   const scipyRate = Number(out.trim());
-  console.log(`fit metric: ${Math.round(scipyRate)} fits/s scipy.optimize.least_squares(method="lm", analytic jac), ${n} curves`);
+  console.log(
+    `fit metric: ${Math.round(scipyRate)} fits/s scipy.optimize.least_squares(method="lm", analytic jac), ${n} curves`,
+  );
   console.log(`fit ratio vs scipy: ${(rate / scipyRate).toFixed(1)}`);
 } catch (e) {
   console.log(`fit ratio vs scipy: not measured (${(e as Error).message.split("\n")[0]})`);

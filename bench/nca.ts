@@ -27,12 +27,18 @@ for (let s = 0; s < N; s++) {
 const t0 = performance.now();
 let ok = 0;
 for (let s = 0; s < N; s++) {
-  const r = nca(T, data.subarray(s * T.length, (s + 1) * T.length), { route: "ev", auc: "linlog", dose: 320 });
+  const r = nca(T, data.subarray(s * T.length, (s + 1) * T.length), {
+    route: "ev",
+    auc: "linlog",
+    dose: 320,
+  });
   if (r.params.LAMZ !== null) ok++;
 }
 const sec = (performance.now() - t0) / 1000;
 console.log(`nca metric: ${sec.toFixed(3)} s for ${N} subjects × ${T.length} samples (1 core)`);
-console.log(`nca metric: ${Math.round(N / sec)} subjects/s; λz estimated for ${((100 * ok) / N).toFixed(1)} %`);
+console.log(
+  `nca metric: ${Math.round(N / sec)} subjects/s; λz estimated for ${((100 * ok) / N).toFixed(1)} %`,
+);
 
 try {
   const dir = mkdtempSync(join(tmpdir(), "bench-nca-"));
@@ -56,7 +62,9 @@ t0 = time.perf_counter()
 for c in C: nca(T, c)
 print(len(C) / (time.perf_counter() - t0))
 `;
-  const rate = Number(execFileSync("python3", ["-c", py, dir], { encoding: "utf8", timeout: 600_000 }).trim());
+  const rate = Number(
+    execFileSync("python3", ["-c", py, dir], { encoding: "utf8", timeout: 600_000 }).trim(),
+  );
   console.log(`nca metric: ${Math.round(rate)} subjects/s numpy implementation of the same rules`);
   console.log(`nca ratio vs numpy: ${(N / sec / rate).toFixed(1)}`);
 } catch (e) {

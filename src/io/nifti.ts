@@ -12,7 +12,18 @@ import * as nifti from "nifti-reader-js";
 import { InputError } from "../core/errors.js";
 import type { Volume } from "../core/image/volume.js";
 
-const DT = { uint8: 2, int16: 4, int32: 8, float32: 16, float64: 64, int8: 256, uint16: 512, uint32: 768, int64: 1024, uint64: 1280 } as const;
+const DT = {
+  uint8: 2,
+  int16: 4,
+  int32: 8,
+  float32: 16,
+  float64: 64,
+  int8: 256,
+  uint16: 512,
+  uint32: 768,
+  int64: 1024,
+  uint64: 1280,
+} as const;
 export type NiftiDatatype = keyof typeof DT;
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {
@@ -26,27 +37,43 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      throw new InputError({ file, field: "gzip", expected: `a valid gzip stream (${(e as Error).message})` });
+      throw new InputError({
+        file,
+        field: "gzip",
+        expected: `a valid gzip stream (${(e as Error).message})`,
+      });
     }
   }
   const data = toArrayBuffer(buf);
-  if (data.byteLength < 348 || !nifti.isNIFTI(data)) throw new InputError({ file, field: "header", expected: "a NIfTI-1 or NIfTI-2 header (magic n+1/n+2)" });
+  if (data.byteLength < 348 || !nifti.isNIFTI(data))
+    throw new InputError({ file, field: "header", expected: "a NIfTI-1 or NIfTI-2 header (magic n+1/n+2)" });
   let header: ReturnType<typeof nifti.readHeader>;
   try {
     header = nifti.readHeader(data);
   } catch (e) {
-    throw new InputError({ file, field: "header", expected: `a readable NIfTI header (${(e as Error).message})` });
+    throw new InputError({
+      file,
+      field: "header",
+      expected: `a readable NIfTI header (${(e as Error).message})`,
+    });
   }
   const ndim = header.dims[0];
-  if (!(ndim >= 1 && ndim <= 7)) throw new InputError({ file, field: "dim[0]", value: ndim, expected: "1 to 7 dimensions" });
+  if (!(ndim >= 1 && ndim <= 7))
+    throw new InputError({ file, field: "dim[0]", value: ndim, expected: "1 to 7 dimensions" });
   const dims = header.dims.slice(1, 1 + ndim).map((d) => Math.max(1, d));
   while (dims.length < 3) dims.push(1);
   const nvox = dims.reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(nvox) || nvox <= 0) throw new InputError({ file, field: "dim", value: dims, expected: "positive dimensions" });
+  if (!Number.isSafeInteger(nvox) || nvox <= 0)
+    throw new InputError({ file, field: "dim", value: dims, expected: "positive dimensions" });
   const bpv = header.numBitsPerVoxel / 8;
   const offset = Number(header.vox_offset);
   if (!(offset >= 0) || offset + nvox * bpv > data.byteLength) {
-    throw new InputError({ file, field: "voxel data", value: data.byteLength, expected: `${offset + nvox * bpv} bytes (header dims ${dims.join("×")}, ${header.numBitsPerVoxel} bits) — file truncated?` });
+    throw new InputError({
+      file,
+      field: "voxel data",
+      value: data.byteLength,
+      expected: `${offset + nvox * bpv} bytes (header dims ${dims.join("×")}, ${header.numBitsPerVoxel} bits) — file truncated?`,
+    });
   }
   const dv = new DataView(data, offset, nvox * bpv);
   const le = header.littleEndian;
@@ -65,7 +92,13 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
     [DT.uint64]: (i) => Number(dv.getBigUint64(8 * i, le)),
   };
   const get = read[code];
-  if (!get) throw new InputError({ file, field: "datatype", value: code, expected: `a scalar datatype (${Object.keys(DT).join(", ")})` });
+  if (!get)
+    throw new InputError({
+      file,
+      field: "datatype",
+      value: code,
+      expected: `a scalar datatype (${Object.keys(DT).join(", ")})`,
+    });
   const slope = header.scl_slope;
   const inter = header.scl_inter;
   const scale = Number.isFinite(slope) && slope !== 0;
@@ -78,7 +111,13 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
   if (header.sform_code > 0) {
     for (let r = 0; r < 3; r++)
       for (let c = 0; c < 4; c++)
-        affine[r * 4 + c] = isNifti2 ? (le ? buf.readDoubleLE(400 + 32 * r + 8 * c) : buf.readDoubleBE(400 + 32 * r + 8 * c)) : le ? buf.readFloatLE(280 + 16 * r + 4 * c) : buf.readFloatBE(280 + 16 * r + 4 * c);
+        affine[r * 4 + c] = isNifti2
+          ? le
+            ? buf.readDoubleLE(400 + 32 * r + 8 * c)
+            : buf.readDoubleBE(400 + 32 * r + 8 * c)
+          : le
+            ? buf.readFloatLE(280 + 16 * r + 4 * c)
+            : buf.readFloatBE(280 + 16 * r + 4 * c);
   } else if (header.qform_code > 0) {
     const q = header.getQformMat();
     for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) affine[r * 4 + c] = q[r][c];
@@ -88,10 +127,20 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
     affine[10] = header.pixDims[3] || 1;
   }
   affine[15] = 1;
-  const spacing: [number, number, number] = [Math.abs(header.pixDims[1]) || 1, Math.abs(header.pixDims[2]) || 1, Math.abs(header.pixDims[3]) || 1];
+  const spacing: [number, number, number] = [
+    Math.abs(header.pixDims[1]) || 1,
+    Math.abs(header.pixDims[2]) || 1,
+    Math.abs(header.pixDims[3]) || 1,
+  ];
   const tUnit = (header as unknown as { xyzt_units?: number }).xyzt_units ?? 0;
   const tScale = (tUnit & 0x38) === 16 ? 1e-3 : (tUnit & 0x38) === 24 ? 1e-6 : 1;
-  return { dims, spacingMm: spacing, affine, data: out, frameS: dims.length > 3 ? header.pixDims[4] * tScale : undefined };
+  return {
+    dims,
+    spacingMm: spacing,
+    affine,
+    data: out,
+    frameS: dims.length > 3 ? header.pixDims[4] * tScale : undefined,
+  };
 }
 
 export function readNifti(path: string): Volume {
@@ -99,16 +148,33 @@ export function readNifti(path: string): Volume {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new InputError({ file: path, expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})` });
+    throw new InputError({
+      file: path,
+      expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    });
   }
   return parseNifti(bytes, path);
 }
 
 /** Serialise a Volume as NIfTI-1 (.nii) bytes. */
-export function encodeNifti(v: Volume, opts: { datatype?: NiftiDatatype; description?: string } = {}): Buffer {
+export function encodeNifti(
+  v: Volume,
+  opts: { datatype?: NiftiDatatype; description?: string } = {},
+): Buffer {
   const datatype = opts.datatype ?? (v.data instanceof Float64Array ? "float64" : "float32");
   const code = DT[datatype];
-  const bits = { uint8: 8, int8: 8, int16: 16, uint16: 16, int32: 32, uint32: 32, float32: 32, float64: 64, int64: 64, uint64: 64 }[datatype];
+  const bits = {
+    uint8: 8,
+    int8: 8,
+    int16: 16,
+    uint16: 16,
+    int32: 32,
+    uint32: 32,
+    float32: 32,
+    float64: 64,
+    int64: 64,
+    uint64: 64,
+  }[datatype];
   const nvox = v.data.length;
   const hdr = Buffer.alloc(352);
   hdr.writeInt32LE(348, 0);
@@ -127,7 +193,8 @@ export function encodeNifti(v: Volume, opts: { datatype?: NiftiDatatype; descrip
   hdr.write((opts.description ?? "eprscope").slice(0, 79), 148, "latin1");
   hdr.writeInt16LE(0, 252); // qform_code: unknown (the sform carries the geometry)
   hdr.writeInt16LE(2, 254); // sform_code: aligned
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) hdr.writeFloatLE(v.affine[r * 4 + c], 280 + 16 * r + 4 * c);
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 4; c++) hdr.writeFloatLE(v.affine[r * 4 + c], 280 + 16 * r + 4 * c);
   hdr.write("n+1\0", 344, "latin1");
   const body = Buffer.alloc(nvox * (bits / 8));
   for (let i = 0; i < nvox; i++) {
@@ -168,7 +235,11 @@ export function encodeNifti(v: Volume, opts: { datatype?: NiftiDatatype; descrip
   return Buffer.concat([hdr, body]);
 }
 
-export function writeNifti(path: string, v: Volume, opts: { datatype?: NiftiDatatype; description?: string } = {}): void {
+export function writeNifti(
+  path: string,
+  v: Volume,
+  opts: { datatype?: NiftiDatatype; description?: string } = {},
+): void {
   const bytes = encodeNifti(v, opts);
   writeFileSync(path, path.endsWith(".gz") ? gzipSync(bytes, { level: 6 }) : bytes);
 }

@@ -116,7 +116,12 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
   s.agents.forEach((a, k) => {
     const n = a.label?.nuclide;
     if (n !== undefined && !findNuclide(n)) {
-      problems.push({ file, field: `agents[${k}].label.nuclide`, value: n, expected: `a known nuclide (${NUCLIDES.map((x) => x.name).join(", ")})` });
+      problems.push({
+        file,
+        field: `agents[${k}].label.nuclide`,
+        value: n,
+        expected: `a known nuclide (${NUCLIDES.map((x) => x.name).join(", ")})`,
+      });
     }
   });
   // every sample must come after its subject's first administration

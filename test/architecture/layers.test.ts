@@ -29,7 +29,10 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm), ...text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+  return [
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm),
+    ...text.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1]);
 }
 
 describe("layering (DESIGN.md)", () => {
@@ -44,7 +47,11 @@ describe("layering (DESIGN.md)", () => {
             const target = relative(SRC, join(f, "..", spec)).split("/")[0];
             if (target === "version.js") continue;
             if (!ALLOWED[layer].includes(target)) bad.push(`${relative(SRC, f)} → ${spec}`);
-          } else if (layer === "core" && (spec.startsWith("node:") || ["fs", "path", "os", "child_process", "worker_threads", "crypto", "zlib"].includes(spec))) {
+          } else if (
+            layer === "core" &&
+            (spec.startsWith("node:") ||
+              ["fs", "path", "os", "child_process", "worker_threads", "crypto", "zlib"].includes(spec))
+          ) {
             bad.push(`${relative(SRC, f)} → ${spec} (core must stay free of Node APIs)`);
           }
         }

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { arr, readOsipi } from "../helpers/osipi.js";
 import { runCli, runCliJson } from "../helpers/cli.js";
+import { arr, readOsipi } from "../helpers/osipi.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dce-cli-"));
 
@@ -11,9 +11,22 @@ describe("eprscope t1 vfa", () => {
   it("fits OSIPI brain voxels and names a flip-angle/column mismatch", () => {
     const rows = readOsipi("T1_mapping/t1_brain_data.csv").slice(0, 3);
     const f = join(dir, "vfa.csv");
-    writeFileSync(f, `id,s2,s5,s12\n${rows.map((r) => [r.label.replace(/ /g, "_"), ...arr(r.s)].join(",")).join("\n")}\n`);
-    const out = runCliJson<{ id: string; t1_s: number; m0: number }[]>(["t1", "vfa", f, "--fa-deg", "2,5,12", "--tr-ms", "5.4"]);
-    out.forEach((o, i) => expect(Math.abs(1 / o.t1_s - Number(rows[i].R1))).toBeLessThan(0.05 + 0.05 * Number(rows[i].R1)));
+    writeFileSync(
+      f,
+      `id,s2,s5,s12\n${rows.map((r) => [r.label.replace(/ /g, "_"), ...arr(r.s)].join(",")).join("\n")}\n`,
+    );
+    const out = runCliJson<{ id: string; t1_s: number; m0: number }[]>([
+      "t1",
+      "vfa",
+      f,
+      "--fa-deg",
+      "2,5,12",
+      "--tr-ms",
+      "5.4",
+    ]);
+    out.forEach((o, i) =>
+      expect(Math.abs(1 / o.t1_s - Number(rows[i].R1))).toBeLessThan(0.05 + 0.05 * Number(rows[i].R1)),
+    );
     const bad = runCli(["t1", "vfa", f, "--fa-deg", "2,5", "--tr-ms", "5.4"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/expected 2 signal columns/);
@@ -30,14 +43,31 @@ describe("eprscope dce fit", () => {
   writeFileSync(tissue, `time_s,voxel1\n${t.map((v, i) => `${v},${c[i]}`).join("\n")}\n`);
   writeFileSync(aif, `time_s,cp_mM\n${t.map((v, i) => `${v},${ca[i]}`).join("\n")}\n`);
   it("Tofts on the QIBA DRO voxel T1: only the model's keys, Ktrans 0.35 and ve 0.5", () => {
-    const out = runCliJson<Record<string, number | string | boolean>[]>(["dce", "fit", tissue, "--aif", aif, "--model", "tofts"]);
+    const out = runCliJson<Record<string, number | string | boolean>[]>([
+      "dce",
+      "fit",
+      tissue,
+      "--aif",
+      aif,
+      "--model",
+      "tofts",
+    ]);
     expect(out[0].curve).toBe("voxel1");
     expect(Math.abs((out[0].Ktrans_per_min as number) - 0.35)).toBeLessThan(0.005 + 0.035);
     expect(Math.abs((out[0].ve as number) - 0.5)).toBeLessThan(0.05);
     expect(out[0]).not.toHaveProperty("vp");
     expect(out[0]).not.toHaveProperty("delay_s");
     expect(out[0].converged).toBe(true);
-    const withDelay = runCliJson<Record<string, number>[]>(["dce", "fit", tissue, "--aif", aif, "--model", "etofts", "--delay"]);
+    const withDelay = runCliJson<Record<string, number>[]>([
+      "dce",
+      "fit",
+      tissue,
+      "--aif",
+      aif,
+      "--model",
+      "etofts",
+      "--delay",
+    ]);
     expect(withDelay[0]).toHaveProperty("delay_s");
     expect(withDelay[0]).toHaveProperty("vp");
   });
@@ -49,7 +79,9 @@ describe("eprscope dce fit", () => {
     expect(a.stderr).toMatch(/aif2\.csv: time_s, row 1/);
     const nanTissue = join(dir, "nan.csv");
     writeFileSync(nanTissue, `time_s,v\n${t[0]},0\n${t[1]},abc\n`);
-    expect(runCli(["dce", "fit", nanTissue, "--aif", aif, "--model", "tofts"]).stderr).toMatch(/column v, row 2: got "abc"/);
+    expect(runCli(["dce", "fit", nanTissue, "--aif", aif, "--model", "tofts"]).stderr).toMatch(
+      /column v, row 2: got "abc"/,
+    );
     expect(runCli(["dce", "fit", tissue, "--aif", aif, "--model", "aath"]).code).toBe(2);
   });
 });

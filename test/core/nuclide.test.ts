@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decayCorrect, decayFactor, findNuclide, halfLifeH, injectedActivityMBq, leanBodyMassKg, NUCLIDES } from "../../src/core/nuclide/index.js";
+import {
+  decayCorrect,
+  decayFactor,
+  findNuclide,
+  halfLifeH,
+  injectedActivityMBq,
+  leanBodyMassKg,
+  NUCLIDES,
+} from "../../src/core/nuclide/index.js";
 
 describe("nuclides and decay", () => {
   it("carries the NNDC half-lives of SCIENCE.md", () => {
@@ -16,12 +24,17 @@ describe("nuclides and decay", () => {
   });
   it("decay correction round-trips and is monotone (property)", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...NUCLIDES), fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (nuc, halfLives, a) => {
-        const n = nuc.name;
-        const dt = halfLives * nuc.halfLifeS;
-        const back = decayCorrect(a * decayFactor(n, dt), n, dt);
-        return Math.abs(back - a) <= 1e-9 * a && decayFactor(n, dt) <= decayFactor(n, dt / 2);
-      }),
+      fc.property(
+        fc.constantFrom(...NUCLIDES),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        (nuc, halfLives, a) => {
+          const n = nuc.name;
+          const dt = halfLives * nuc.halfLifeS;
+          const back = decayCorrect(a * decayFactor(n, dt), n, dt);
+          return Math.abs(back - a) <= 1e-9 * a && decayFactor(n, dt) <= decayFactor(n, dt / 2);
+        },
+      ),
     );
   });
   it("injected activity and lean body mass (Janmahasatian 2005 worked values)", () => {

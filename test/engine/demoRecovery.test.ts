@@ -12,7 +12,17 @@ import { type DemoTruth, organPctIDperG } from "../../src/study/demo/generate.js
 import { writeDemoStudy } from "../../src/study/demo/write.js";
 import { runCli, runCliJson } from "../helpers/cli.js";
 
-type Row = { analysis: string; subject: string | null; roi: string | null; parameter: string; value: number | null; unit: string; status: string; time_s: number | null; group: string | null };
+type Row = {
+  analysis: string;
+  subject: string | null;
+  roi: string | null;
+  parameter: string;
+  value: number | null;
+  unit: string;
+  status: string;
+  time_s: number | null;
+  group: string | null;
+};
 
 let dir: string;
 let truth: DemoTruth;
@@ -29,7 +39,9 @@ beforeAll(() => {
 describe("demo study: analyses recover the ground truth", () => {
   it("injected activity matches the syringe readings decay-corrected to injection", () => {
     for (const s of truth.subjects) {
-      const r = rows.find((x) => x.analysis === `biodistribution/${s.id}` && x.parameter === "injectedActivity");
+      const r = rows.find(
+        (x) => x.analysis === `biodistribution/${s.id}` && x.parameter === "injectedActivity",
+      );
       expect(r?.value).toBeCloseTo(s.injectedMBq, 6);
       expect(r?.unit).toBe("MBq");
     }
@@ -42,11 +54,19 @@ describe("demo study: analyses recover the ground truth", () => {
     let checked = 0;
     for (const s of truth.subjects.filter((x) => x.imaging)) {
       for (const roi of ["liver", "spleen", "kidney", "muscle", "tumour_psma", "tumour_flu", "blood"]) {
-        const r = rows.find((x) => x.analysis === `biodistribution/${s.id}` && x.roi === roi && x.parameter === "pctIDperG" && x.time_s === 96 * 3600);
+        const r = rows.find(
+          (x) =>
+            x.analysis === `biodistribution/${s.id}` &&
+            x.roi === roi &&
+            x.parameter === "pctIDperG" &&
+            x.time_s === 96 * 3600,
+        );
         expect(r, `${s.id} ${roi}`).toBeDefined();
         const expected = organPctIDperG(s, roi, 96);
         const t96 = new Date(Date.parse(s.injectionTime) + 96 * 3600_000).toISOString().replace(".000Z", "Z");
-        const sample = study.samples.find((x) => x.subject === s.id && x.tissue === roi && x.collectedAt === t96);
+        const sample = study.samples.find(
+          (x) => x.subject === s.id && x.tissue === roi && x.collectedAt === t96,
+        );
         expect(sample, `${s.id} ${roi} sample`).toBeDefined();
         const tol = 4 / Math.sqrt(sample?.gamma.counts ?? 1) + 1e-6;
         expect(Math.abs((r?.value ?? 0) - expected) / expected).toBeLessThan(tol);
@@ -57,14 +77,23 @@ describe("demo study: analyses recover the ground truth", () => {
   });
 
   it("literature ranges: spleen, liver ≫ kidney; muscle < 1 %ID/g; UNP tumour falls from 48 to 96 h", () => {
-    const mean = (group: string, roi: string) => rows.find((x) => x.analysis === "group-summary" && x.group === group && x.roi === roi && x.parameter === "biodistribution:pctIDperG.mean" && x.time_s === 96 * 3600)?.value ?? Number.NaN;
+    const mean = (group: string, roi: string) =>
+      rows.find(
+        (x) =>
+          x.analysis === "group-summary" &&
+          x.group === group &&
+          x.roi === roi &&
+          x.parameter === "biodistribution:pctIDperG.mean" &&
+          x.time_s === 96 * 3600,
+      )?.value ?? Number.NaN;
     for (const g of ["UNP", "TNP"]) {
       expect(mean(g, "spleen")).toBeGreaterThan(mean(g, "kidney"));
       expect(mean(g, "liver")).toBeGreaterThan(mean(g, "kidney"));
       expect(mean(g, "muscle")).toBeLessThan(1);
     }
     const unp = truth.subjects.filter((s) => s.group === "UNP");
-    for (const s of unp) expect(organPctIDperG(s, "tumour_psma", 96)).toBeLessThan(organPctIDperG(s, "tumour_psma", 48));
+    for (const s of unp)
+      expect(organPctIDperG(s, "tumour_psma", 96)).toBeLessThan(organPctIDperG(s, "tumour_psma", 48));
   });
 
   it("blood terminal half-life from NCA recovers the slow blood phase (within 5 %)", () => {
@@ -91,9 +120,14 @@ describe("demo study: analyses recover the ground truth", () => {
     for (const s of truth.subjects.filter((x) => x.imaging)) {
       for (const tH of [4, 24, 48, 96]) {
         for (const roi of ["liver", "spleen", "kidney", "tumour_psma", "tumour_flu"]) {
-          const r = rows.find((x) => x.analysis === `imaging/${s.id}-SPECT-${tH}h` && x.roi === roi && x.parameter === "pctIDperCC");
+          const r = rows.find(
+            (x) =>
+              x.analysis === `imaging/${s.id}-SPECT-${tH}h` && x.roi === roi && x.parameter === "pctIDperCC",
+          );
           const expected = organPctIDperG(s, roi, tH); // tissue density 1 g/mL in the phantom
-          expect(Math.abs((r?.value ?? 0) - expected) / expected, `${s.id} ${roi} ${tH} h`).toBeLessThan(0.03);
+          expect(Math.abs((r?.value ?? 0) - expected) / expected, `${s.id} ${roi} ${tH} h`).toBeLessThan(
+            0.03,
+          );
           checked++;
         }
       }
@@ -102,12 +136,17 @@ describe("demo study: analyses recover the ground truth", () => {
   });
 
   it("DCE-MRI: ROI extended-Tofts Ktrans and vp track the voxel-mean truth (rim/core mixture)", () => {
-    const lines = readFileSync(join(dir, "truth", "dce_truth.csv"), "utf8").trim().split("\n").slice(1);
+    const lines = readFileSync(join(dir, "truth", "dce_truth.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1);
     const fitted: number[] = [];
     const expected: number[] = [];
     for (const l of lines) {
       const [subject, tumour, , , , kMean] = l.split(",");
-      const r = rows.find((x) => x.analysis === `dce/${subject}-DCE-${tumour}` && x.parameter === "Ktrans_per_min");
+      const r = rows.find(
+        (x) => x.analysis === `dce/${subject}-DCE-${tumour}` && x.parameter === "Ktrans_per_min",
+      );
       expect(r?.status, `${subject} ${tumour}`).toBe("ok");
       fitted.push(r?.value as number);
       expected.push(Number(kMean));
@@ -118,7 +157,11 @@ describe("demo study: analyses recover the ground truth", () => {
     const mf = fitted.reduce((a, b) => a + b) / 24;
     const me = expected.reduce((a, b) => a + b) / 24;
     const cov = fitted.reduce((a, f, i) => a + (f - mf) * (expected[i] - me), 0);
-    const r = cov / Math.sqrt(fitted.reduce((a, f) => a + (f - mf) ** 2, 0) * expected.reduce((a, e) => a + (e - me) ** 2, 0));
+    const r =
+      cov /
+      Math.sqrt(
+        fitted.reduce((a, f) => a + (f - mf) ** 2, 0) * expected.reduce((a, e) => a + (e - me) ** 2, 0),
+      );
     expect(r).toBeGreaterThan(0.95);
   });
 
@@ -131,7 +174,13 @@ describe("demo study: analyses recover the ground truth", () => {
   });
 
   it("group summaries carry mean, SD and n", () => {
-    const n = rows.find((x) => x.analysis === "group-summary" && x.group === "UNP" && x.roi === "liver" && x.parameter === "biodistribution:pctIDperG.n");
+    const n = rows.find(
+      (x) =>
+        x.analysis === "group-summary" &&
+        x.group === "UNP" &&
+        x.roi === "liver" &&
+        x.parameter === "biodistribution:pctIDperG.n",
+    );
     expect(n?.value).toBe(6);
   });
 });

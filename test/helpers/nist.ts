@@ -14,7 +14,9 @@ export interface NistNonlinear {
 }
 
 export function readNistNonlinear(name: string): NistNonlinear {
-  const lines = readFileSync(`${REF}/nist/${name}.dat`, "utf8").split(/\r?\n/).map((l) => l.trimEnd());
+  const lines = readFileSync(`${REF}/nist/${name}.dat`, "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd());
   const fmt = lines.join("\n");
   const cert = /Certified Values\s+\(lines\s+(\d+)\s+to\s+(\d+)\)/.exec(fmt);
   const data = /Data\s+\(lines\s+(\d+)\s+to\s+(\d+)\)/.exec(fmt);
@@ -63,7 +65,9 @@ export interface NistLinear {
 }
 
 export function readNistLinear(name: string): NistLinear {
-  const lines = readFileSync(`${REF}/nist/${name}.dat`, "utf8").split(/\r?\n/).map((l) => l.trimEnd());
+  const lines = readFileSync(`${REF}/nist/${name}.dat`, "utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd());
   const fmt = lines.join("\n");
   const data = /Data\s+\(lines\s+(\d+)\s+to\s+(\d+)\)/.exec(fmt);
   if (!data) throw new Error(`${name}: no data line range`);

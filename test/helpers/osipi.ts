@@ -18,4 +18,5 @@ export function readOsipi(relPath: string): OsipiRow[] {
 }
 
 export const arr = (cell: string): number[] => cell.trim().split(/\s+/).map(Number);
-export const close = (m: number, r: number, atol: number, rtol: number) => Number.isFinite(m) && Math.abs(m - r) <= atol + rtol * Math.abs(r);
+export const close = (m: number, r: number, atol: number, rtol: number) =>
+  Number.isFinite(m) && Math.abs(m - r) <= atol + rtol * Math.abs(r);

@@ -28,13 +28,19 @@ describe("NIfTI read/write", () => {
     expect(r.frameS).toBeCloseTo(1.5, 6);
     expect(r.spacingMm).toEqual([0.5, 0.75, 2]);
   });
-  it.each(["uint8", "int16", "int32", "float64", "uint16", "int8"] as const)("round-trips datatype %s", (dt) => {
-    const v = vol([3, 3, 2], (i) => (dt === "int8" ? i - 9 : i * 3));
-    const r = parseNifti(encodeNifti(v, { datatype: dt }));
-    expect(Array.from(r.data)).toEqual(Array.from(v.data));
-  });
+  it.each(["uint8", "int16", "int32", "float64", "uint16", "int8"] as const)(
+    "round-trips datatype %s",
+    (dt) => {
+      const v = vol([3, 3, 2], (i) => (dt === "int8" ? i - 9 : i * 3));
+      const r = parseNifti(encodeNifti(v, { datatype: dt }));
+      expect(Array.from(r.data)).toEqual(Array.from(v.data));
+    },
+  );
   it("applies scl_slope and scl_inter (value = raw·slope + inter)", () => {
-    const bytes = encodeNifti(vol([2, 2, 1], (i) => i), { datatype: "int16" });
+    const bytes = encodeNifti(
+      vol([2, 2, 1], (i) => i),
+      { datatype: "int16" },
+    );
     bytes.writeFloatLE(2.5, 112);
     bytes.writeFloatLE(-1, 116);
     expect(Array.from(parseNifti(bytes).data)).toEqual([-1, 1.5, 4, 6.5]);
@@ -51,21 +57,27 @@ describe("NIfTI read/write", () => {
     bytes.writeFloatLE(-1, 76);
     const a = Array.from(parseNifti(bytes).affine);
     // R = diag(−1, −1, 1); columns scaled by pixdims (0.5, 0.75, 2) and the k column by qfac
-    expect(a.map((x) => Math.round(x * 1e6) / 1e6 + 0)).toEqual([-0.5, 0, 0, 1, 0, -0.75, 0, 2, 0, 0, -2, 3, 0, 0, 0, 1]);
+    expect(a.map((x) => Math.round(x * 1e6) / 1e6 + 0)).toEqual([
+      -0.5, 0, 0, 1, 0, -0.75, 0, 2, 0, 0, -2, 3, 0, 0, 0, 1,
+    ]);
   });
   it("truncated, random and non-NIfTI bytes give InputError, never a crash (property)", () => {
     const good = encodeNifti(vol([4, 4, 4], (i) => i));
     expect(() => parseNifti(good.subarray(0, 400), "t.nii")).toThrow(/t\.nii: voxel data/);
     expect(() => parseNifti(Buffer.from("hello"), "x.nii")).toThrow(InputError);
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 2000 }), fc.integer({ min: 0, max: 600 }), (noise, cut) => {
-        const mixed = Buffer.concat([good.subarray(0, cut), Buffer.from(noise)]);
-        try {
-          parseNifti(mixed, "fuzz.nii");
-        } catch (e) {
-          if (!(e instanceof InputError)) throw e;
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 2000 }),
+        fc.integer({ min: 0, max: 600 }),
+        (noise, cut) => {
+          const mixed = Buffer.concat([good.subarray(0, cut), Buffer.from(noise)]);
+          try {
+            parseNifti(mixed, "fuzz.nii");
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

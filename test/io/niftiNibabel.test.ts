@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { readNifti } from "../../src/io/nifti.js";
 import { REF } from "../helpers/cli.js";
 
-const expected = JSON.parse(readFileSync(`${REF}/nibabel/expected.json`, "utf8")) as Record<string, { affine: number[][]; shape: number[]; voxels: Record<string, number>; frame_s?: number }>;
+const expected = JSON.parse(readFileSync(`${REF}/nibabel/expected.json`, "utf8")) as Record<
+  string,
+  { affine: number[][]; shape: number[]; voxels: Record<string, number>; frame_s?: number }
+>;
 
 describe("NIfTI reader follows nibabel conventions", () => {
   for (const [file, e] of Object.entries(expected)) {

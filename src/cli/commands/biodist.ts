@@ -59,7 +59,10 @@ export function register(program: Command): void {
       const nuclide = getNuclide(o.nuclide, "--nuclide").name;
       const doseMBq = parseNumberOption("--dose-mbq", o.doseMbq, { min: 0, exclusiveMin: true });
       const tInj = parseTime(o.injected, { field: "--injected" });
-      const bwOpt = o.bodyWeightG !== undefined ? parseNumberOption("--body-weight-g", o.bodyWeightG, { min: 0, exclusiveMin: true }) : undefined;
+      const bwOpt =
+        o.bodyWeightG !== undefined
+          ? parseNumberOption("--body-weight-g", o.bodyWeightG, { min: 0, exclusiveMin: true })
+          : undefined;
       const t = readCsv(file);
       const rois = stringColumn(t, "roi");
       const measured = stringColumn(t, o.measuredCol);
@@ -74,25 +77,48 @@ export function register(program: Command): void {
       const vol = optionalNumeric(t, "volume_ml");
       const bw = optionalNumeric(t, "body_weight_g");
       if (!actMBq && !actKBq && !concKBq && !counts) {
-        throw new InputError({ file, field: "columns", value: t.columns, expected: "an activity column: activity_mbq, activity_kbq, conc_kbq_per_ml or counts (+ counting_time_s, efficiency)" });
+        throw new InputError({
+          file,
+          field: "columns",
+          value: t.columns,
+          expected:
+            "an activity column: activity_mbq, activity_kbq, conc_kbq_per_ml or counts (+ counting_time_s, efficiency)",
+        });
       }
       const out = rois.map((roi, i) => {
         const tMeas = parseTime(measured[i], { file, field: `column ${o.measuredCol}, row ${i + 1}` });
         const dtS = (tMeas - tInj) / 1000;
-        if (dtS < 0) throw new InputError({ file, field: `column ${o.measuredCol}, row ${i + 1}`, value: measured[i], expected: "a time after --injected" });
+        if (dtS < 0)
+          throw new InputError({
+            file,
+            field: `column ${o.measuredCol}, row ${i + 1}`,
+            value: measured[i],
+            expected: "a time after --injected",
+          });
         const df = decayFactor(nuclide, dtS);
         const at = (arr: Float64Array | null) => (arr && Number.isFinite(arr[i]) ? arr[i] : undefined);
         const m = at(mass);
         const v = at(vol);
         // activity at measurement (MBq) and concentration (kBq/mL), whichever the row gives
-        let aMBq: number | undefined = at(actMBq) ?? (at(actKBq) !== undefined ? (at(actKBq) as number) / 1000 : undefined);
+        let aMBq: number | undefined =
+          at(actMBq) ?? (at(actKBq) !== undefined ? (at(actKBq) as number) / 1000 : undefined);
         if (aMBq === undefined && counts && Number.isFinite(counts[i])) {
-          aMBq = countsToActivityMBq({ counts: counts[i], countingTimeS: (countT as Float64Array)[i], efficiency: (eff as Float64Array)[i], backgroundCpm: at(bkg) ?? 0 });
+          aMBq = countsToActivityMBq({
+            counts: counts[i],
+            countingTimeS: (countT as Float64Array)[i],
+            efficiency: (eff as Float64Array)[i],
+            backgroundCpm: at(bkg) ?? 0,
+          });
         }
         let cKBqPerML = at(concKBq);
         if (aMBq === undefined && cKBqPerML !== undefined && v !== undefined) aMBq = (cKBqPerML * v) / 1000;
         if (cKBqPerML === undefined && aMBq !== undefined && v !== undefined) cKBqPerML = (aMBq * 1000) / v;
-        if (aMBq === undefined && cKBqPerML === undefined) throw new InputError({ file, field: `row ${i + 1} (roi ${roi})`, expected: "an activity or concentration value" });
+        if (aMBq === undefined && cKBqPerML === undefined)
+          throw new InputError({
+            file,
+            field: `row ${i + 1} (roi ${roi})`,
+            expected: "an activity or concentration value",
+          });
         const a0 = aMBq !== undefined ? aMBq / df : undefined;
         const c0 = cKBqPerML !== undefined ? cKBqPerML / df : undefined;
         const weight = at(bw) ?? bwOpt;

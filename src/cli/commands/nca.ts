@@ -30,7 +30,9 @@ interface NcaCliOptions {
 export function register(program: Command): void {
   program
     .command("nca")
-    .description("non-compartmental analysis per subject (Phoenix WinNonlin conventions, CDISC PPTESTCD keys)")
+    .description(
+      "non-compartmental analysis per subject (Phoenix WinNonlin conventions, CDISC PPTESTCD keys)",
+    )
     .argument("<csv>", "long-format table: one row per sample")
     .requiredOption("--subject <col>", "subject column")
     .requiredOption("--time <col>", "time column (time since dose)")
@@ -43,16 +45,28 @@ export function register(program: Command): void {
     .option("--partial <ranges>", "partial AUCs, e.g. 0-4,0-24 (keys AUCINT_0_4, …)")
     .option("--json", "print one JSON document")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
-    .addHelpText("after", "\nExample:\n  eprscope nca Theoph.csv --subject Subject --time Time --conc conc --dose 320 --route ev --auc linlog --json\n")
+    .addHelpText(
+      "after",
+      "\nExample:\n  eprscope nca Theoph.csv --subject Subject --time Time --conc conc --dose 320 --route ev --auc linlog --json\n",
+    )
     .action((file: string, o: NcaCliOptions) => {
       const route = parseChoice("--route", o.route, ROUTES) as Route;
       const auc = parseChoice("--auc", o.auc, ["linear", "linlog"] as const);
-      const tinf = o.tinfH !== undefined ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true }) : undefined;
-      if (route === "iv-infusion" && tinf === undefined) throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
+      const tinf =
+        o.tinfH !== undefined
+          ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true })
+          : undefined;
+      if (route === "iv-infusion" && tinf === undefined)
+        throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
       let lambdaZRange: { tLower: number; tUpper: number } | undefined;
       if (o.lambdaZRange) {
         const m = /^([\d.eE+-]+)-([\d.eE+-]+)$/.exec(o.lambdaZRange);
-        if (!m || !(Number(m[1]) < Number(m[2]))) throw new InputError({ field: "--lambda-z-range", value: o.lambdaZRange, expected: "a time range a-b with a < b" });
+        if (!m || !(Number(m[1]) < Number(m[2])))
+          throw new InputError({
+            field: "--lambda-z-range",
+            value: o.lambdaZRange,
+            expected: "a time range a-b with a < b",
+          });
         lambdaZRange = { tLower: Number(m[1]), tUpper: Number(m[2]) };
       }
       const partial = (o.partial ?? "")
@@ -60,7 +74,12 @@ export function register(program: Command): void {
         .filter((x) => x.trim() !== "")
         .map((r) => {
           const m = /^\s*([\d.eE+-]+)-([\d.eE+-]+)\s*$/.exec(r);
-          if (!m || !(Number(m[1]) < Number(m[2]))) throw new InputError({ field: "--partial", value: r, expected: "ranges a-b with a < b, comma-separated" });
+          if (!m || !(Number(m[1]) < Number(m[2])))
+            throw new InputError({
+              field: "--partial",
+              value: r,
+              expected: "ranges a-b with a < b, comma-separated",
+            });
           return { from: Number(m[1]), to: Number(m[2]) };
         });
       const table = readCsv(file);
@@ -98,9 +117,16 @@ export function register(program: Command): void {
         try {
           checkProfile(t, c, `${file}: subject ${subject}`);
           const doses = new Set(idx.map(doseOf).filter((d) => d !== undefined));
-          if (doses.size > 1) throw new InputError({ file, field: `${o.dose} (subject ${subject})`, value: [...doses], expected: "one dose per subject" });
+          if (doses.size > 1)
+            throw new InputError({
+              file,
+              field: `${o.dose} (subject ${subject})`,
+              value: [...doses],
+              expected: "one dose per subject",
+            });
           const dose = [...doses][0] as number | undefined;
-          if (o.dose !== undefined && dose === undefined) throw new InputError({ file, field: `${o.dose} (subject ${subject})`, expected: "a dose value" });
+          if (o.dose !== undefined && dose === undefined)
+            throw new InputError({ file, field: `${o.dose} (subject ${subject})`, expected: "a dose value" });
           const res = nca(t, c, { route, auc, dose, tinf, lambdaZRange, partial });
           for (const k of keys) base[k] = res.params[k] ?? null;
           for (const [k, v] of Object.entries(res.params)) if (!(k in base)) base[k] = v;
@@ -112,9 +138,14 @@ export function register(program: Command): void {
         }
       });
       if (out.length > 0 && out.every((r) => r.status === "error")) {
-        throw new InputError({ file, expected: `at least one analysable subject:\n${out.map((r) => `  ${r.subject}: ${r.messages.join("; ")}`).join("\n")}` });
+        throw new InputError({
+          file,
+          expected: `at least one analysable subject:\n${out.map((r) => `  ${r.subject}: ${r.messages.join("; ")}`).join("\n")}`,
+        });
       }
-      for (const r of out) if (r.status === "error") process.stderr.write(`eprscope nca: subject ${r.subject}: ${r.messages.join("; ")}\n`);
+      for (const r of out)
+        if (r.status === "error")
+          process.stderr.write(`eprscope nca: subject ${r.subject}: ${r.messages.join("; ")}\n`);
       emit(out, o);
     });
 }

@@ -28,7 +28,9 @@ interface PkFitOptions {
 export function register(program: Command): void {
   const pk = program.command("pk").description("pharmacokinetic models");
   pk.command("fit")
-    .description("fit a 1-, 2- or 3-compartment model per subject (weighted least squares, Levenberg–Marquardt)")
+    .description(
+      "fit a 1-, 2- or 3-compartment model per subject (weighted least squares, Levenberg–Marquardt)",
+    )
     .argument("<csv>", "long-format table: one row per sample")
     .option("--subject <col>", "subject column", "subject")
     .option("--time <col>", "time column (h since dose)", "time_h")
@@ -41,19 +43,32 @@ export function register(program: Command): void {
     .option("--curve", "include the fitted curve (201 points) for overlay plots")
     .option("--json", "print one JSON document")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
-    .addHelpText("after", "\nExample:\n  eprscope pk fit Theoph.csv --subject Subject --time Time --conc conc --dose Dose --model 1c --route ev --json\n")
+    .addHelpText(
+      "after",
+      "\nExample:\n  eprscope pk fit Theoph.csv --subject Subject --time Time --conc conc --dose Dose --model 1c --route ev --json\n",
+    )
     .action((file: string, o: PkFitOptions) => {
       const model = parseChoice("--model", o.model, ["1c", "2c", "3c"] as const);
-      const route = parseChoice("--route", o.route, ["ev", "iv-bolus", "iv-infusion"] as const) as DosingRoute;
+      const route = parseChoice("--route", o.route, [
+        "ev",
+        "iv-bolus",
+        "iv-infusion",
+      ] as const) as DosingRoute;
       const weight = parseChoice("--weight", o.weight, ["1", "1/y", "1/y2"] as const);
-      const tinf = o.tinfH !== undefined ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true }) : undefined;
-      if (route === "iv-infusion" && tinf === undefined) throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
+      const tinf =
+        o.tinfH !== undefined
+          ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true })
+          : undefined;
+      if (route === "iv-infusion" && tinf === undefined)
+        throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
       const t = readCsv(file);
       const subjects = stringColumn(t, o.subject);
       const time = numericColumn(t, o.time);
       const conc = numericColumn(t, o.conc);
       const doseCol = hasColumn(t, o.dose) ? numericColumn(t, o.dose) : null;
-      const doseValue = doseCol ? undefined : parseNumberOption("--dose", o.dose, { min: 0, exclusiveMin: true });
+      const doseValue = doseCol
+        ? undefined
+        : parseNumberOption("--dose", o.dose, { min: 0, exclusiveMin: true });
       const order = [...new Set(subjects)];
       const compartments = Number(model[0]) as CompartmentCount;
       const out = order.map((subject) => {
@@ -63,18 +78,37 @@ export function register(program: Command): void {
         try {
           checkProfile(th, c, `${file}: subject ${subject}`);
           const amount = doseCol ? doseCol[idx[0]] : (doseValue as number);
-          const r = fitCompartmentModel(th, c, { compartments, route, weight, doses: [{ timeH: 0, amount, durationH: tinf }] });
+          const r = fitCompartmentModel(th, c, {
+            compartments,
+            route,
+            weight,
+            doses: [{ timeH: 0, amount, durationH: tinf }],
+          });
           const row: Record<string, unknown> = { subject, model, route, weight };
           for (const nm of r.names) {
             row[nm] = r.params[nm];
             row[`${nm}_se`] = r.stderr?.[nm] ?? null;
           }
-          Object.assign(row, r.secondary, { rss: r.rss, aic: r.aic, bic: r.bic, converged: r.converged, status: r.status });
+          Object.assign(row, r.secondary, {
+            rss: r.rss,
+            aic: r.aic,
+            bic: r.bic,
+            converged: r.converged,
+            status: r.status,
+          });
           if (o.curve) row.curve = r.curve;
           return row;
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
-          return { subject, model, route, weight, converged: false, status: "invalid-input", message: e.message };
+          return {
+            subject,
+            model,
+            route,
+            weight,
+            converged: false,
+            status: "invalid-input",
+            message: e.message,
+          };
         }
       });
       emit(out, o);

@@ -20,11 +20,23 @@ export function register(program: Command): void {
     .option("--json", "print one JSON document")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
     .addHelpText("after", "\nExample:\n  eprscope roi stats spect_24h.nii.gz labels.nii.gz --json\n")
-    .action((imagePath: string, labelPath: string, o: { withSum?: boolean; json?: boolean; out?: string }) => {
-      const stats = roiStatistics(readNifti(imagePath), readNifti(labelPath));
-      emit(
-        stats.map((s) => ({ label: s.label, frame: s.frame, mean: s.mean, sd: s.sd, min: s.min, max: s.max, voxels: s.voxels, volume_mm3: s.volume_mm3, ...(o.withSum ? { sum: s.sum } : {}) })),
-        o,
-      );
-    });
+    .action(
+      (imagePath: string, labelPath: string, o: { withSum?: boolean; json?: boolean; out?: string }) => {
+        const stats = roiStatistics(readNifti(imagePath), readNifti(labelPath));
+        emit(
+          stats.map((s) => ({
+            label: s.label,
+            frame: s.frame,
+            mean: s.mean,
+            sd: s.sd,
+            min: s.min,
+            max: s.max,
+            voxels: s.voxels,
+            volume_mm3: s.volume_mm3,
+            ...(o.withSum ? { sum: s.sum } : {}),
+          })),
+          o,
+        );
+      },
+    );
 }

@@ -21,25 +21,42 @@ export function register(program: Command): void {
     .option("--json", "print one JSON document")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
     .addHelpText("after", "\nExample:\n  eprscope t1 vfa vfa.csv --fa-deg 2,5,12 --tr-ms 5.4 --json\n")
-    .action((file: string, o: { faDeg: string; trMs: string; method: string; json?: boolean; out?: string }) => {
-      const fa = parseNumberList("--fa-deg", o.faDeg);
-      fa.forEach((a, i) => {
-        if (!(a > 0 && a < 180)) throw new InputError({ field: `--fa-deg[${i}]`, value: a, expected: "a flip angle in (0, 180) degrees" });
-      });
-      const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
-      const method = parseChoice("--method", o.method, ["nonlinear", "linear"] as const);
-      const t = readCsv(file);
-      const signalCols = t.columns.filter((c) => c !== "id");
-      if (signalCols.length !== fa.length) {
-        throw new InputError({ file, field: "columns", value: signalCols, expected: `${fa.length} signal columns, one per flip angle in --fa-deg (${fa.join(", ")})` });
-      }
-      const cols = signalCols.map((c) => numericColumn(t, c));
-      const ids = t.columns.includes("id") ? t.rows.map((r) => r[t.columns.indexOf("id")]) : null;
-      const out = t.rows.map((_, i) => {
-        const s = cols.map((c) => c[i]);
-        const f = method === "linear" ? vfaLinear(s, fa, trS) : vfaNonlinear(s, fa, trS);
-        return { ...(ids ? { id: ids[i] } : {}), t1_s: f.converged ? f.t1S : null, m0: f.converged ? f.m0 : null, status: f.status };
-      });
-      emit(out, o);
-    });
+    .action(
+      (file: string, o: { faDeg: string; trMs: string; method: string; json?: boolean; out?: string }) => {
+        const fa = parseNumberList("--fa-deg", o.faDeg);
+        fa.forEach((a, i) => {
+          if (!(a > 0 && a < 180))
+            throw new InputError({
+              field: `--fa-deg[${i}]`,
+              value: a,
+              expected: "a flip angle in (0, 180) degrees",
+            });
+        });
+        const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
+        const method = parseChoice("--method", o.method, ["nonlinear", "linear"] as const);
+        const t = readCsv(file);
+        const signalCols = t.columns.filter((c) => c !== "id");
+        if (signalCols.length !== fa.length) {
+          throw new InputError({
+            file,
+            field: "columns",
+            value: signalCols,
+            expected: `${fa.length} signal columns, one per flip angle in --fa-deg (${fa.join(", ")})`,
+          });
+        }
+        const cols = signalCols.map((c) => numericColumn(t, c));
+        const ids = t.columns.includes("id") ? t.rows.map((r) => r[t.columns.indexOf("id")]) : null;
+        const out = t.rows.map((_, i) => {
+          const s = cols.map((c) => c[i]);
+          const f = method === "linear" ? vfaLinear(s, fa, trS) : vfaNonlinear(s, fa, trS);
+          return {
+            ...(ids ? { id: ids[i] } : {}),
+            t1_s: f.converged ? f.t1S : null,
+            m0: f.converged ? f.m0 : null,
+            status: f.status,
+          };
+        });
+        emit(out, o);
+      },
+    );
 }

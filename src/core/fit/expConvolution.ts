@@ -14,10 +14,19 @@ function terms(k: number, d: number): [number, number, number, number] {
     // series (truncation < u⁶/720 relative, u = kΔ): a = (1−E)/k = Δ·Σ(−u)ⁿ/(n+1)!,
     // b = Δ/k − (1−E)/k² = Δ²·Σ(−u)ⁿ/(n+2)!, and their k-derivatives
     const u = kd;
-    const a = d * (1 - u / 2 + (u * u) / 6 - (u * u * u) / 24 + (u * u * u * u) / 120 - (u * u * u * u * u) / 720);
-    const b = d * d * (1 / 2 - u / 6 + (u * u) / 24 - (u * u * u) / 120 + (u * u * u * u) / 720 - (u * u * u * u * u) / 5040);
-    const da = d * d * (-1 / 2 + (2 * u) / 6 - (3 * u * u) / 24 + (4 * u * u * u) / 120 - (5 * u * u * u * u) / 720);
-    const db = d * d * d * (-1 / 6 + (2 * u) / 24 - (3 * u * u) / 120 + (4 * u * u * u) / 720 - (5 * u * u * u * u) / 5040);
+    const a =
+      d * (1 - u / 2 + (u * u) / 6 - (u * u * u) / 24 + (u * u * u * u) / 120 - (u * u * u * u * u) / 720);
+    const b =
+      d *
+      d *
+      (1 / 2 - u / 6 + (u * u) / 24 - (u * u * u) / 120 + (u * u * u * u) / 720 - (u * u * u * u * u) / 5040);
+    const da =
+      d * d * (-1 / 2 + (2 * u) / 6 - (3 * u * u) / 24 + (4 * u * u * u) / 120 - (5 * u * u * u * u) / 720);
+    const db =
+      d *
+      d *
+      d *
+      (-1 / 6 + (2 * u) / 24 - (3 * u * u) / 120 + (4 * u * u * u) / 720 - (5 * u * u * u * u) / 5040);
     return [a, b, da, db];
   }
   const e = Math.exp(-kd);
@@ -30,7 +39,12 @@ function terms(k: number, d: number): [number, number, number, number] {
 }
 
 /** y = x ⊛ e^{−k t} on the grid t (same length), written into out */
-export function expConvolve(t: ArrayLike<number>, x: ArrayLike<number>, k: number, out: Float64Array<ArrayBufferLike> = new Float64Array(t.length)): Float64Array<ArrayBufferLike> {
+export function expConvolve(
+  t: ArrayLike<number>,
+  x: ArrayLike<number>,
+  k: number,
+  out: Float64Array<ArrayBufferLike> = new Float64Array(t.length),
+): Float64Array<ArrayBufferLike> {
   out[0] = 0;
   for (let i = 1; i < t.length; i++) {
     const d = t[i] - t[i - 1];
@@ -43,7 +57,13 @@ export function expConvolve(t: ArrayLike<number>, x: ArrayLike<number>, k: numbe
 }
 
 /** y and ∂y/∂k together (one pass) */
-export function expConvolveWithDerivative(t: ArrayLike<number>, x: ArrayLike<number>, k: number, y: Float64Array<ArrayBufferLike>, dy: Float64Array<ArrayBufferLike>): void {
+export function expConvolveWithDerivative(
+  t: ArrayLike<number>,
+  x: ArrayLike<number>,
+  k: number,
+  y: Float64Array<ArrayBufferLike>,
+  dy: Float64Array<ArrayBufferLike>,
+): void {
   y[0] = 0;
   dy[0] = 0;
   for (let i = 1; i < t.length; i++) {

@@ -6,9 +6,18 @@
  */
 import { InputError } from "../errors.js";
 
-export function exponentialPeeling(t: ArrayLike<number>, y: ArrayLike<number>, nExp: number): { amplitude: number; rate: number }[] {
+export function exponentialPeeling(
+  t: ArrayLike<number>,
+  y: ArrayLike<number>,
+  nExp: number,
+): { amplitude: number; rate: number }[] {
   const n = t.length;
-  if (n < 2 * nExp + 1) throw new InputError({ field: "samples", value: n, expected: `at least ${2 * nExp + 1} points for ${nExp} exponentials` });
+  if (n < 2 * nExp + 1)
+    throw new InputError({
+      field: "samples",
+      value: n,
+      expected: `at least ${2 * nExp + 1} points for ${nExp} exponentials`,
+    });
   let resid = Array.from(y);
   let end = n;
   const out: { amplitude: number; rate: number }[] = [];

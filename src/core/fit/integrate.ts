@@ -10,7 +10,11 @@ export function trapezoid(t: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 /** ∫_{t0}^{t_i} y dt for every i (0 at t0) */
-export function cumulativeTrapezoid(t: ArrayLike<number>, y: ArrayLike<number>, out: Float64Array<ArrayBufferLike> = new Float64Array(t.length)): Float64Array<ArrayBufferLike> {
+export function cumulativeTrapezoid(
+  t: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out: Float64Array<ArrayBufferLike> = new Float64Array(t.length),
+): Float64Array<ArrayBufferLike> {
   out[0] = 0;
   for (let i = 1; i < t.length; i++) out[i] = out[i - 1] + ((y[i] + y[i - 1]) * (t[i] - t[i - 1])) / 2;
   return out;

@@ -74,7 +74,13 @@ export function createLmWorkspace(nParams: number, nPoints: number): LmWorkspace
 const EPS = 2.220446049250313e-16;
 
 /** Residuals r = √w (y − f(p)) into ws.r (or out); returns ½ Σ r² (NaN if the model is not finite). */
-function residuals(model: CurveModel, y: Float64Array, p: Float64Array, ws: LmWorkspace, out: Float64Array): number {
+function residuals(
+  model: CurveModel,
+  y: Float64Array,
+  p: Float64Array,
+  ws: LmWorkspace,
+  out: Float64Array,
+): number {
   model.evaluate(p, ws.f);
   let s = 0;
   for (let i = 0; i < ws.nPoints; i++) {
@@ -86,7 +92,15 @@ function residuals(model: CurveModel, y: Float64Array, p: Float64Array, ws: LmWo
 }
 
 /** ∂f/∂p into ws.jac (analytic when available, else forward differences respecting bounds). */
-function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Float64Array | undefined, upper: Float64Array | undefined, central = false, typical?: Float64Array): void {
+function jacobian(
+  model: CurveModel,
+  p: Float64Array,
+  ws: LmWorkspace,
+  lower: Float64Array | undefined,
+  upper: Float64Array | undefined,
+  central = false,
+  typical?: Float64Array,
+): void {
   const n = ws.nPoints;
   const np = ws.nParams;
   // ws.f already holds f(p): the residuals were evaluated at p before every Jacobian request
@@ -133,7 +147,14 @@ function jacobian(model: CurveModel, p: Float64Array, ws: LmWorkspace, lower: Fl
  * Householder QR of the m × q column-major matrix a (in place) applied to rhs; returns false if
  * rank-deficient. R's diagonal is stored in rdiag, the rest above the diagonal of a.
  */
-function householderSolve(a: Float64Array, m: number, q: number, rhs: Float64Array, rdiag: Float64Array, x: Float64Array): boolean {
+function householderSolve(
+  a: Float64Array,
+  m: number,
+  q: number,
+  rhs: Float64Array,
+  rdiag: Float64Array,
+  x: Float64Array,
+): boolean {
   for (let k = 0; k < q; k++) {
     const col = k * m;
     let ss = 0;
@@ -173,7 +194,13 @@ function householderSolve(a: Float64Array, m: number, q: number, rhs: Float64Arr
   return true;
 }
 
-export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float64Array, opts: LmOptions = {}, wsIn?: LmWorkspace): FitResult {
+export function levenbergMarquardt(
+  model: CurveModel,
+  y: Float64Array,
+  p0: Float64Array,
+  opts: LmOptions = {},
+  wsIn?: LmWorkspace,
+): FitResult {
   const n = model.nPoints;
   const np = model.nParams;
   const ws = wsIn && wsIn.nPoints === n && wsIn.nParams === np ? wsIn : createLmWorkspace(np, n);
@@ -184,7 +211,7 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
   const xtol = opts.xtol ?? 1e-15;
   const gtol = opts.gtol ?? 1e-15;
   const p = ws.p;
-  const { sqrtW, jac, g, diag, free, cols, h, pTrial, rhs } = ws;
+  const { sqrtW, jac, g, diag, free, h, pTrial, rhs } = ws;
   const amat = ws.a;
   for (let j = 0; j < np; j++) {
     let v = p0[j];
@@ -195,7 +222,11 @@ export function levenbergMarquardt(model: CurveModel, y: Float64Array, p0: Float
   for (let i = 0; i < n; i++) {
     const w = weights ? weights[i] : 1;
     if (!(w >= 0) || !Number.isFinite(y[i])) {
-      return fail(p, "invalid-input", `sample ${i}: ${Number.isFinite(y[i]) ? `weight ${w}` : `value ${y[i]}`} is not usable`);
+      return fail(
+        p,
+        "invalid-input",
+        `sample ${i}: ${Number.isFinite(y[i]) ? `weight ${w}` : `value ${y[i]}`} is not usable`,
+      );
     }
     sqrtW[i] = Math.sqrt(w);
   }
@@ -402,5 +433,12 @@ function standardErrors(
 }
 
 function fail(p: Float64Array, status: FitStatus, message: string): FitResult {
-  return { params: Float64Array.from(p), rss: Number.POSITIVE_INFINITY, converged: false, status, message, iterations: 0 };
+  return {
+    params: Float64Array.from(p),
+    rss: Number.POSITIVE_INFINITY,
+    converged: false,
+    status,
+    message,
+    iterations: 0,
+  };
 }

@@ -37,8 +37,19 @@ export interface LinearOptions {
 /**
  * @param x design matrix, row-major n × p (x[i*p + j])
  */
-export function linearLeastSquares(x: ArrayLike<number>, n: number, p: number, y: ArrayLike<number>, opts: LinearOptions = {}): LinearFit {
-  if (x.length !== n * p) throw new InputError({ field: "design matrix", value: x.length, expected: `${n} × ${p} = ${n * p} values` });
+export function linearLeastSquares(
+  x: ArrayLike<number>,
+  n: number,
+  p: number,
+  y: ArrayLike<number>,
+  opts: LinearOptions = {},
+): LinearFit {
+  if (x.length !== n * p)
+    throw new InputError({
+      field: "design matrix",
+      value: x.length,
+      expected: `${n} × ${p} = ${n * p} values`,
+    });
   if (y.length !== n) throw new InputError({ field: "y", value: y.length, expected: `${n} values` });
   if (n < p) throw new InputError({ field: "rows", value: n, expected: `at least ${p} observations` });
   const tol = opts.tolerance ?? 1e-10;
@@ -48,7 +59,12 @@ export function linearLeastSquares(x: ArrayLike<number>, n: number, p: number, y
   const sw = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const w = opts.weights ? opts.weights[i] : 1;
-    if (!(w >= 0) || !Number.isFinite(y[i])) throw new InputError({ field: `row ${i}`, value: Number.isFinite(y[i]) ? w : y[i], expected: "finite y and a non-negative weight" });
+    if (!(w >= 0) || !Number.isFinite(y[i]))
+      throw new InputError({
+        field: `row ${i}`,
+        value: Number.isFinite(y[i]) ? w : y[i],
+        expected: "finite y and a non-negative weight",
+      });
     sw[i] = Math.sqrt(w);
     b[i] = sw[i] * y[i];
   }
@@ -57,7 +73,8 @@ export function linearLeastSquares(x: ArrayLike<number>, n: number, p: number, y
     let ss = 0;
     for (let i = 0; i < n; i++) {
       const v = sw[i] * x[i * p + j];
-      if (!Number.isFinite(v)) throw new InputError({ field: `x[${i}][${j}]`, value: x[i * p + j], expected: "a finite value" });
+      if (!Number.isFinite(v))
+        throw new InputError({ field: `x[${i}][${j}]`, value: x[i * p + j], expected: "a finite value" });
       a[j * n + i] = v;
       ss += v * v;
     }
@@ -173,7 +190,8 @@ export function linearLeastSquares(x: ArrayLike<number>, n: number, p: number, y
     wsum += w;
   }
   my /= wsum;
-  for (let i = 0; i < n; i++) tss += (opts.weights ? opts.weights[i] : 1) * (hasIntercept ? y[i] - my : y[i]) ** 2;
+  for (let i = 0; i < n; i++)
+    tss += (opts.weights ? opts.weights[i] : 1) * (hasIntercept ? y[i] - my : y[i]) ** 2;
   const condition = rank > 0 ? Math.abs(rdiag[0]) / Math.abs(rdiag[rank - 1]) : Number.POSITIVE_INFINITY;
   return {
     coefficients,

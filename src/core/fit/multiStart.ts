@@ -7,7 +7,12 @@ import { Rng } from "../random.js";
 import { createLmWorkspace, levenbergMarquardt } from "./levenbergMarquardt.js";
 import type { CurveModel, FitResult, LmOptions } from "./types.js";
 
-export function multiStartFit(model: CurveModel, y: Float64Array, starts: Float64Array[], opts: LmOptions & { random?: number; seed?: number } = {}): FitResult & { starts: number } {
+export function multiStartFit(
+  model: CurveModel,
+  y: Float64Array,
+  starts: Float64Array[],
+  opts: LmOptions & { random?: number; seed?: number } = {},
+): FitResult & { starts: number } {
   const ws = createLmWorkspace(model.nParams, model.nPoints);
   const all = [...starts];
   const rng = new Rng(opts.seed ?? 1);
@@ -25,7 +30,8 @@ export function multiStartFit(model: CurveModel, y: Float64Array, starts: Float6
   let best: FitResult | undefined;
   for (const s of all) {
     const f = levenbergMarquardt(model, y, s, opts, ws);
-    if (!best || (f.converged && !best.converged) || (f.converged === best.converged && f.rss < best.rss)) best = f;
+    if (!best || (f.converged && !best.converged) || (f.converged === best.converged && f.rss < best.rss))
+      best = f;
   }
   return { ...(best as FitResult), starts: all.length };
 }

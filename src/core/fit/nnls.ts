@@ -17,8 +17,15 @@ export interface NnlsResult {
 }
 
 /** @param a row-major m × n */
-export function nnls(a: ArrayLike<number>, m: number, n: number, b: ArrayLike<number>, opts: { maxIterations?: number; tolerance?: number } = {}): NnlsResult {
-  if (a.length !== m * n) throw new InputError({ field: "A", value: a.length, expected: `${m} × ${n} values` });
+export function nnls(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+  b: ArrayLike<number>,
+  opts: { maxIterations?: number; tolerance?: number } = {},
+): NnlsResult {
+  if (a.length !== m * n)
+    throw new InputError({ field: "A", value: a.length, expected: `${m} × ${n} values` });
   if (b.length !== m) throw new InputError({ field: "b", value: b.length, expected: `${m} values` });
   const maxIter = opts.maxIterations ?? 3 * n + 30;
   let anorm = 0;
@@ -56,10 +63,11 @@ export function nnls(a: ArrayLike<number>, m: number, n: number, b: ArrayLike<nu
     // most positive dual among the active (zero) set
     let jMax = -1;
     let wMax = tol;
-    for (let j = 0; j < n; j++) if (!passive[j] && w[j] > wMax) {
-      wMax = w[j];
-      jMax = j;
-    }
+    for (let j = 0; j < n; j++)
+      if (!passive[j] && w[j] > wMax) {
+        wMax = w[j];
+        jMax = j;
+      }
     if (jMax < 0) {
       converged = true;
       break;

@@ -20,7 +20,13 @@ function median(v: number[]): number {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-export function huberRegression(x: ArrayLike<number>, n: number, p: number, y: ArrayLike<number>, opts: { k?: number; maxIterations?: number; tolerance?: number } = {}): RobustFit {
+export function huberRegression(
+  x: ArrayLike<number>,
+  n: number,
+  p: number,
+  y: ArrayLike<number>,
+  opts: { k?: number; maxIterations?: number; tolerance?: number } = {},
+): RobustFit {
   const k = opts.k ?? 1.345;
   const w = new Float64Array(n).fill(1);
   let fit = linearLeastSquares(x, n, p, y);
@@ -39,7 +45,11 @@ export function huberRegression(x: ArrayLike<number>, n: number, p: number, y: A
       w[i] = u <= k ? 1 : k / u;
     }
     const next = linearLeastSquares(x, n, p, y, { weights: w });
-    const change = Math.max(...next.coefficients.map((c, j) => Math.abs((c ?? 0) - (fit.coefficients[j] ?? 0)) / Math.max(1e-12, Math.abs(c ?? 0))));
+    const change = Math.max(
+      ...next.coefficients.map(
+        (c, j) => Math.abs((c ?? 0) - (fit.coefficients[j] ?? 0)) / Math.max(1e-12, Math.abs(c ?? 0)),
+      ),
+    );
     fit = next;
     if (change < (opts.tolerance ?? 1e-10)) {
       converged = true;

@@ -5,7 +5,11 @@
  */
 export type WeightScheme = "1" | "1/y" | "1/y2" | "1/sigma2";
 
-export function weightsFor(y: ArrayLike<number>, scheme: WeightScheme, sigma?: ArrayLike<number>): Float64Array {
+export function weightsFor(
+  y: ArrayLike<number>,
+  scheme: WeightScheme,
+  sigma?: ArrayLike<number>,
+): Float64Array {
   const w = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) {
     if (scheme === "1") w[i] = 1;

@@ -20,15 +20,27 @@ export interface RoiStat {
 }
 
 function sameGrid(a: Volume, b: Volume): boolean {
-  return a.dims[0] === b.dims[0] && a.dims[1] === b.dims[1] && a.dims[2] === b.dims[2] && Array.from(a.affine).every((v, i) => Math.abs(v - b.affine[i]) < 1e-4);
+  return (
+    a.dims[0] === b.dims[0] &&
+    a.dims[1] === b.dims[1] &&
+    a.dims[2] === b.dims[2] &&
+    Array.from(a.affine).every((v, i) => Math.abs(v - b.affine[i]) < 1e-4)
+  );
 }
 
 export function roiStatistics(image: Volume, labels: Volume): RoiStat[] {
-  if (frameCount(labels) !== 1) throw new InputError({ field: "labels", value: labels.dims, expected: "a 3D label map" });
+  if (frameCount(labels) !== 1)
+    throw new InputError({ field: "labels", value: labels.dims, expected: "a 3D label map" });
   const nvox = voxelCount3d(image);
-  const lab = sameGrid(image, labels) ? Int32Array.from(labels.data, (v) => Math.round(v)) : resampleLabelsNearest(labels, image);
+  const lab = sameGrid(image, labels)
+    ? Int32Array.from(labels.data, (v) => Math.round(v))
+    : resampleLabelsNearest(labels, image);
   const ids = [...new Set(lab)].filter((v) => v > 0).sort((a, b) => a - b);
-  if (ids.length === 0) throw new InputError({ field: "labels", expected: "at least one voxel with a label > 0 inside the image" });
+  if (ids.length === 0)
+    throw new InputError({
+      field: "labels",
+      expected: "at least one voxel with a label > 0 inside the image",
+    });
   const index = new Map(ids.map((v, k) => [v, k]));
   const vv = voxelVolumeMm3(image.affine);
   const out: RoiStat[] = [];

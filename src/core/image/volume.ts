@@ -37,7 +37,10 @@ export function identityAffine(spacing: [number, number, number]): Float64Array 
 export function invertAffine(m: ArrayLike<number>): Float64Array {
   const a = Array.from(m);
   const r = [a[0], a[1], a[2], a[4], a[5], a[6], a[8], a[9], a[10]];
-  const det = r[0] * (r[4] * r[8] - r[5] * r[7]) - r[1] * (r[3] * r[8] - r[5] * r[6]) + r[2] * (r[3] * r[7] - r[4] * r[6]);
+  const det =
+    r[0] * (r[4] * r[8] - r[5] * r[7]) -
+    r[1] * (r[3] * r[8] - r[5] * r[6]) +
+    r[2] * (r[3] * r[7] - r[4] * r[6]);
   const inv = [
     (r[4] * r[8] - r[5] * r[7]) / det,
     (r[2] * r[7] - r[1] * r[8]) / det,
@@ -51,14 +54,34 @@ export function invertAffine(m: ArrayLike<number>): Float64Array {
   ];
   const t = [a[3], a[7], a[11]];
   const it = [0, 1, 2].map((i) => -(inv[3 * i] * t[0] + inv[3 * i + 1] * t[1] + inv[3 * i + 2] * t[2]));
-  return Float64Array.from([inv[0], inv[1], inv[2], it[0], inv[3], inv[4], inv[5], it[1], inv[6], inv[7], inv[8], it[2], 0, 0, 0, 1]);
+  return Float64Array.from([
+    inv[0],
+    inv[1],
+    inv[2],
+    it[0],
+    inv[3],
+    inv[4],
+    inv[5],
+    it[1],
+    inv[6],
+    inv[7],
+    inv[8],
+    it[2],
+    0,
+    0,
+    0,
+    1,
+  ]);
 }
 
 /**
  * Nearest-neighbour resampling of a label map onto a target grid through the two affines
  * (world = A_target·ijk; label ijk = round(A_label⁻¹·world)). Outside the label grid → 0.
  */
-export function resampleLabelsNearest(labels: Volume, target: { dims: number[]; affine: ArrayLike<number> }): Int32Array {
+export function resampleLabelsNearest(
+  labels: Volume,
+  target: { dims: number[]; affine: ArrayLike<number> },
+): Int32Array {
   const [nx, ny, nz] = target.dims;
   const [lx, ly, lz] = labels.dims;
   const m = invertAffine(labels.affine);
@@ -79,7 +102,8 @@ export function resampleLabelsNearest(labels: Volume, target: { dims: number[]; 
         const u = Math.round(c[0] * i + c[1] * j + c[2] * k + c[3]);
         const v = Math.round(c[4] * i + c[5] * j + c[6] * k + c[7]);
         const w = Math.round(c[8] * i + c[9] * j + c[10] * k + c[11]);
-        out[i + nx * (j + ny * k)] = u >= 0 && v >= 0 && w >= 0 && u < lx && v < ly && w < lz ? labels.data[u + lx * (v + ly * w)] : 0;
+        out[i + nx * (j + ny * k)] =
+          u >= 0 && v >= 0 && w >= 0 && u < lx && v < ly && w < lz ? labels.data[u + lx * (v + ly * w)] : 0;
       }
   return out;
 }

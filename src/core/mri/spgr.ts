@@ -31,7 +31,12 @@ export interface T1Fit {
 /** Linearised VFA: regression of S/sin α on S/tan α gives slope E1 and intercept M0(1 − E1). */
 export function vfaLinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>, trS: number): T1Fit {
   const n = signal.length;
-  if (n !== faDeg.length || n < 2) throw new InputError({ field: "flip angles", value: faDeg.length, expected: `one flip angle per signal value (${n}), at least 2` });
+  if (n !== faDeg.length || n < 2)
+    throw new InputError({
+      field: "flip angles",
+      value: faDeg.length,
+      expected: `one flip angle per signal value (${n}), at least 2`,
+    });
   let sx = 0;
   let sy = 0;
   let sxx = 0;
@@ -49,7 +54,13 @@ export function vfaLinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>, t
   const m0 = (sy - e1 * sx) / n / (1 - e1);
   const r1 = -Math.log(e1) / trS;
   const ok = e1 > 0 && e1 < 1 && Number.isFinite(r1) && Number.isFinite(m0);
-  return { t1S: ok ? 1 / r1 : Number.NaN, r1PerS: ok ? r1 : Number.NaN, m0: ok ? m0 : Number.NaN, converged: ok, status: ok ? "converged" : "failed" };
+  return {
+    t1S: ok ? 1 / r1 : Number.NaN,
+    r1PerS: ok ? r1 : Number.NaN,
+    m0: ok ? m0 : Number.NaN,
+    converged: ok,
+    status: ok ? "converged" : "failed",
+  };
 }
 
 /** Nonlinear VFA fit of (M0, R1), started from the linear estimate. */
@@ -59,7 +70,8 @@ export function vfaNonlinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>
   // scale the signal to O(1) so the solver's tolerances are scale-free
   let smax = 0;
   for (let i = 0; i < n; i++) smax = Math.max(smax, Math.abs(signal[i]));
-  if (!(smax > 0)) return { t1S: Number.NaN, r1PerS: Number.NaN, m0: Number.NaN, converged: false, status: "invalid-input" };
+  if (!(smax > 0))
+    return { t1S: Number.NaN, r1PerS: Number.NaN, m0: Number.NaN, converged: false, status: "invalid-input" };
   const y = Float64Array.from(signal, (v) => v / smax);
   const sinA = Float64Array.from(faDeg, (d) => Math.sin(d * DEG));
   const cosA = Float64Array.from(faDeg, (d) => Math.cos(d * DEG));
@@ -83,8 +95,20 @@ export function vfaNonlinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>
   };
   const r1Start = lin.converged ? lin.r1PerS : 1;
   const m0Start = lin.converged ? lin.m0 / smax : 5;
-  const r = levenbergMarquardt(model, y, Float64Array.of(m0Start, r1Start), { lower: Float64Array.of(0, 1e-6), upper: Float64Array.of(Number.POSITIVE_INFINITY, 1e3) }, createLmWorkspace(2, n));
-  return { t1S: 1 / r.params[1], r1PerS: r.params[1], m0: r.params[0] * smax, converged: r.converged, status: r.status };
+  const r = levenbergMarquardt(
+    model,
+    y,
+    Float64Array.of(m0Start, r1Start),
+    { lower: Float64Array.of(0, 1e-6), upper: Float64Array.of(Number.POSITIVE_INFINITY, 1e3) },
+    createLmWorkspace(2, n),
+  );
+  return {
+    t1S: 1 / r.params[1],
+    r1PerS: r.params[1],
+    m0: r.params[0] * smax,
+    converged: r.converged,
+    status: r.status,
+  };
 }
 
 export interface SignalToConcentrationOptions {
@@ -98,9 +122,13 @@ export interface SignalToConcentrationOptions {
   method?: "spgr" | "linear";
 }
 
-export function signalToConcentration(signal: ArrayLike<number>, o: SignalToConcentrationOptions): Float64Array {
+export function signalToConcentration(
+  signal: ArrayLike<number>,
+  o: SignalToConcentrationOptions,
+): Float64Array {
   const n = o.baselineSamples;
-  if (!(n >= 2 && n <= signal.length)) throw new InputError({ field: "baseline samples", value: n, expected: `2 to ${signal.length}` });
+  if (!(n >= 2 && n <= signal.length))
+    throw new InputError({ field: "baseline samples", value: n, expected: `2 to ${signal.length}` });
   let sb = 0;
   for (let i = 1; i < n; i++) sb += signal[i];
   sb /= n - 1;

@@ -17,7 +17,11 @@ export interface SyringeReadings {
 export function injectedActivityMBq(s: SyringeReadings): number {
   const a = s.beforeMBq - s.afterMBq - (s.residueMBq ?? 0);
   if (!(a > 0)) {
-    throw new InputError({ field: "syringe", value: s, expected: "syringe before > after + residue (a positive injected activity)" });
+    throw new InputError({
+      field: "syringe",
+      value: s,
+      expected: "syringe before > after + residue (a positive injected activity)",
+    });
   }
   return a;
 }

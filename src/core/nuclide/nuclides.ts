@@ -47,7 +47,12 @@ export function findNuclide(name: string): Nuclide | undefined {
 
 export function getNuclide(name: string, field = "nuclide"): Nuclide {
   const n = findNuclide(name);
-  if (!n) throw new InputError({ field, value: name, expected: `a known nuclide (${NUCLIDES.map((x) => x.name).join(", ")})` });
+  if (!n)
+    throw new InputError({
+      field,
+      value: name,
+      expected: `a known nuclide (${NUCLIDES.map((x) => x.name).join(", ")})`,
+    });
   return n;
 }
 

@@ -49,7 +49,7 @@ const A = [
   [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
   [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84],
 ];
-const B = [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0];
+// the 5th-order weights equal the last row of A (FSAL): stage 7 is the new solution
 const E = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40];
 
 function errNorm(err: Float64Array, y0: Float64Array, y1: Float64Array, rtol: number, atol: number): number {
@@ -62,7 +62,15 @@ function errNorm(err: Float64Array, y0: Float64Array, y1: Float64Array, rtol: nu
 }
 
 /** cubic Hermite interpolation between (t0,y0,f0) and (t1,y1,f1) */
-function hermite(t0: number, y0: Float64Array, f0: Float64Array, t1: number, y1: Float64Array, f1: Float64Array, t: number): Float64Array {
+function hermite(
+  t0: number,
+  y0: Float64Array,
+  f0: Float64Array,
+  t1: number,
+  y1: Float64Array,
+  f1: Float64Array,
+  t: number,
+): Float64Array {
   const h = t1 - t0;
   const s = (t - t0) / h;
   const h00 = 2 * s ** 3 - 3 * s ** 2 + 1;
@@ -84,7 +92,8 @@ function luSolve(m: Float64Array, n: number, piv: Int32Array, factor: boolean, b
       if (m[p * n + k] === 0) throw new AnalysisError("ODE: singular iteration matrix");
       if (p !== k) for (let j = 0; j < n; j++) [m[k * n + j], m[p * n + j]] = [m[p * n + j], m[k * n + j]];
       for (let i = k + 1; i < n; i++) {
-        const f = (m[i * n + k] /= m[k * n + k]);
+        m[i * n + k] /= m[k * n + k];
+        const f = m[i * n + k];
         for (let j = k + 1; j < n; j++) m[i * n + j] -= f * m[k * n + j];
       }
     }
@@ -101,14 +110,22 @@ function luSolve(m: Float64Array, n: number, piv: Int32Array, factor: boolean, b
   }
 }
 
-export function solveOde(f: OdeRhs, t0: number, y0In: ArrayLike<number>, tEnd: number, opts: OdeOptions = {}): OdeSolution {
+export function solveOde(
+  f: OdeRhs,
+  t0: number,
+  y0In: ArrayLike<number>,
+  tEnd: number,
+  opts: OdeOptions = {},
+): OdeSolution {
   if (!(tEnd > t0)) throw new InputError({ field: "tEnd", value: tEnd, expected: `a time after t0 = ${t0}` });
   const n = y0In.length;
   const rtol = opts.rtol ?? 1e-6;
   const atol = opts.atol ?? 1e-9;
   const maxSteps = opts.maxSteps ?? 100_000;
   const method = opts.method ?? "rk45";
-  const events = [...(opts.events ?? [])].filter((e) => e.time >= t0 && e.time <= tEnd).sort((a, b) => a.time - b.time);
+  const events = [...(opts.events ?? [])]
+    .filter((e) => e.time >= t0 && e.time <= tEnd)
+    .sort((a, b) => a.time - b.time);
   const tEval = opts.tEval ? Array.from(opts.tEval) : null;
   const out: OdeSolution = { t: [], y: [], steps: 0, rejected: 0, evaluations: 0 };
   let y: Float64Array = Float64Array.from(y0In);
@@ -142,7 +159,10 @@ export function solveOde(f: OdeRhs, t0: number, y0In: ArrayLike<number>, tEnd: n
   fEval(t, y, f0);
   while (t < tEnd) {
     const stop = events.length ? Math.min(events[0].time, tEnd) : tEnd;
-    if (out.steps >= maxSteps) throw new AnalysisError(`ODE: more than ${maxSteps} steps before t = ${stop} (problem too stiff for ${method}?)`);
+    if (out.steps >= maxSteps)
+      throw new AnalysisError(
+        `ODE: more than ${maxSteps} steps before t = ${stop} (problem too stiff for ${method}?)`,
+      );
     if (t + h > stop) h = stop - t;
     let ynew: Float64Array;
     let enorm: number;
@@ -201,7 +221,8 @@ export function solveOde(f: OdeRhs, t0: number, y0In: ArrayLike<number>, tEnd: n
     if (!Number.isFinite(enorm)) {
       h /= 10;
       out.rejected++;
-      if (h < 1e-14 * Math.max(1, Math.abs(t))) throw new AnalysisError(`ODE: non-finite solution near t = ${t}`);
+      if (h < 1e-14 * Math.max(1, Math.abs(t)))
+        throw new AnalysisError(`ODE: non-finite solution near t = ${t}`);
       continue;
     }
     if (enorm <= 1) {

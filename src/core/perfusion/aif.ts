@@ -12,7 +12,18 @@
  */
 import { InputError } from "../errors.js";
 
-export const PARKER_2006 = { A1: 0.809, A2: 0.33, T1: 0.17046, T2: 0.365, sigma1: 0.0563, sigma2: 0.132, alpha: 1.05, beta: 0.1685, s: 38.078, tau: 0.483 };
+export const PARKER_2006 = {
+  A1: 0.809,
+  A2: 0.33,
+  T1: 0.17046,
+  T2: 0.365,
+  sigma1: 0.0563,
+  sigma2: 0.132,
+  alpha: 1.05,
+  beta: 0.1685,
+  s: 38.078,
+  tau: 0.483,
+};
 
 export function parkerAif(timeS: ArrayLike<number>, delayS = 0): Float64Array {
   const p = PARKER_2006;
@@ -38,7 +49,10 @@ export function mcGrathMouseAif(timeS: ArrayLike<number>, delayS = 0): Float64Ar
   for (let i = 0; i < timeS.length; i++) {
     const t = timeS[i] - delayS;
     if (t < 0) continue;
-    out[i] = t <= p.t0 ? ((p.A1 + p.A2) * t) / p.t0 : p.A1 * Math.exp(-p.K1 * (t - p.t0)) + p.A2 * Math.exp(-p.K2 * (t - p.t0));
+    out[i] =
+      t <= p.t0
+        ? ((p.A1 + p.A2) * t) / p.t0
+        : p.A1 * Math.exp(-p.K1 * (t - p.t0)) + p.A2 * Math.exp(-p.K2 * (t - p.t0));
   }
   return out;
 }
@@ -54,12 +68,18 @@ export function weinmannAif(timeS: ArrayLike<number>, delayS = 0, doseMmolPerKg 
 }
 
 export function bloodToPlasma(cb: ArrayLike<number>, hct: number): Float64Array {
-  if (!(hct >= 0 && hct < 1)) throw new InputError({ field: "hematocrit", value: hct, expected: "a fraction in [0, 1)" });
+  if (!(hct >= 0 && hct < 1))
+    throw new InputError({ field: "hematocrit", value: hct, expected: "a fraction in [0, 1)" });
   return Float64Array.from(cb, (v) => v / (1 - hct));
 }
 
 /** Sampled AIF delayed by delayS: linear interpolation of the samples at t − delay, 0 before t0. */
-export function shiftCurve(timeS: ArrayLike<number>, c: ArrayLike<number>, delayS: number, out: Float64Array<ArrayBufferLike> = new Float64Array(timeS.length)): Float64Array<ArrayBufferLike> {
+export function shiftCurve(
+  timeS: ArrayLike<number>,
+  c: ArrayLike<number>,
+  delayS: number,
+  out: Float64Array<ArrayBufferLike> = new Float64Array(timeS.length),
+): Float64Array<ArrayBufferLike> {
   const n = timeS.length;
   let j = 0;
   for (let i = 0; i < n; i++) {

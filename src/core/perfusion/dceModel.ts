@@ -11,8 +11,8 @@
  * Bounds as the OSIPI test set-up: Ktrans, PS 0–5 /min, v's 0–1, Fp 0–2 /min, delay ±10 s.
  */
 import { InputError } from "../errors.js";
-import { createLmWorkspace, levenbergMarquardt, type LmWorkspace } from "../fit/levenbergMarquardt.js";
 import { cumulativeTrapezoid } from "../fit/integrate.js";
+import { createLmWorkspace, type LmWorkspace, levenbergMarquardt } from "../fit/levenbergMarquardt.js";
 import { linearLeastSquares } from "../fit/linearLeastSquares.js";
 import type { CurveModel, FitResult, FitStatus } from "../fit/types.js";
 import { shiftCurve } from "./aif.js";
@@ -52,7 +52,7 @@ export class DceModel {
   private readonly out: Float64Array;
   private readonly ws: LmWorkspace;
   private readonly wsDelay: LmWorkspace;
-  private readonly specs: typeof MODEL_PARAMETERS[DceModelName];
+  private readonly specs: (typeof MODEL_PARAMETERS)[DceModelName];
 
   constructor(
     readonly model: DceModelName,
@@ -60,9 +60,22 @@ export class DceModel {
     aifPlasma: ArrayLike<number>,
   ) {
     const n = timeS.length;
-    if (aifPlasma.length !== n) throw new InputError({ field: "aif", value: aifPlasma.length, expected: `${n} samples on the tissue time axis` });
-    for (let i = 1; i < n; i++) if (!(timeS[i] > timeS[i - 1])) throw new InputError({ field: `time_s[${i}]`, value: timeS[i], expected: "strictly increasing times" });
-    for (let i = 0; i < n; i++) if (!Number.isFinite(aifPlasma[i])) throw new InputError({ field: `aif[${i}]`, value: aifPlasma[i], expected: "a finite concentration" });
+    if (aifPlasma.length !== n)
+      throw new InputError({
+        field: "aif",
+        value: aifPlasma.length,
+        expected: `${n} samples on the tissue time axis`,
+      });
+    for (let i = 1; i < n; i++)
+      if (!(timeS[i] > timeS[i - 1]))
+        throw new InputError({
+          field: `time_s[${i}]`,
+          value: timeS[i],
+          expected: "strictly increasing times",
+        });
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(aifPlasma[i]))
+        throw new InputError({ field: `aif[${i}]`, value: aifPlasma[i], expected: "a finite concentration" });
     this.n = n;
     this.tMin = Float64Array.from(timeS, (t) => t / 60);
     this.aif = Float64Array.from(aifPlasma);
@@ -76,7 +89,11 @@ export class DceModel {
   }
 
   /** model curve for a parameter vector (model order) and delay */
-  curve(p: ArrayLike<number>, delayS = 0, out: Float64Array<ArrayBufferLike> = new Float64Array(this.n)): Float64Array<ArrayBufferLike> {
+  curve(
+    p: ArrayLike<number>,
+    delayS = 0,
+    out: Float64Array<ArrayBufferLike> = new Float64Array(this.n),
+  ): Float64Array<ArrayBufferLike> {
     const ca = delayS === 0 ? this.aif : shiftCurve(this.timeS, this.aif, delayS, this.shifted);
     return predict(this.model, p, this.tMin, ca, out, this.scratch);
   }
@@ -112,7 +129,12 @@ export class DceModel {
       const ktrans = b[0] - kep * vp;
       p = m === "tofts" ? [ktrans, kep > 0 ? ktrans / kep : 0.2] : [ktrans, kep > 0 ? ktrans / kep : 0.2, vp];
     }
-    p = p.map((v, j) => Math.min(this.specs[j].upper, Math.max(this.specs[j].lower, Number.isFinite(v) ? v : this.specs[j].start)));
+    p = p.map((v, j) =>
+      Math.min(
+        this.specs[j].upper,
+        Math.max(this.specs[j].lower, Number.isFinite(v) ? v : this.specs[j].start),
+      ),
+    );
     // RSS of the nonlinear model at these parameters
     predict(m, p, this.tMin, ca, this.out, this.scratch);
     let rss = 0;
@@ -122,11 +144,22 @@ export class DceModel {
 
   fit(curve: ArrayLike<number>, opts: DceFitOptions = {}): DceFit {
     const n = this.n;
-    if (curve.length !== n) throw new InputError({ field: "tissue curve", value: curve.length, expected: `${n} samples (same time axis as the AIF)` });
+    if (curve.length !== n)
+      throw new InputError({
+        field: "tissue curve",
+        value: curve.length,
+        expected: `${n} samples (same time axis as the AIF)`,
+      });
     const y = Float64Array.from(curve);
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(y[i])) {
-        return { params: {}, rss: Number.POSITIVE_INFINITY, converged: false, status: "invalid-input", fitted: new Float64Array(n) };
+        return {
+          params: {},
+          rss: Number.POSITIVE_INFINITY,
+          converged: false,
+          status: "invalid-input",
+          fitted: new Float64Array(n),
+        };
       }
     }
     const specs = this.specs;
@@ -141,7 +174,9 @@ export class DceModel {
       if (est && (!bestLinear || est.rss < bestLinear.rss)) bestLinear = { ...est, delay: d };
     }
     // bolus-arrival difference from the curves' onsets (first sample above 10 % of the peak)
-    const onsetGuess = fitDelay ? Math.min(dHi, Math.max(dLo, onset(this.timeS, y) - onset(this.timeS, this.aif))) : 0;
+    const onsetGuess = fitDelay
+      ? Math.min(dHi, Math.max(dLo, onset(this.timeS, y) - onset(this.timeS, this.aif)))
+      : 0;
     // delays start off the sample grid: the objective has kinks where the shifted AIF crosses
     // sample times (linear interpolation), which stall a local quadratic model
     const off = 0.1;
@@ -174,8 +209,15 @@ export class DceModel {
     const ws = fitDelay ? this.wsDelay : this.ws;
     for (const s of starts) {
       const p0 = Float64Array.from(s.slice(0, npAll));
-      const r = levenbergMarquardt(model, y, p0, { lower, upper, ftol: 1e-10, xtol: 1e-10, gtol: 1e-12, typicalScale }, ws);
-      if (!best || (r.converged && !best.converged) || (r.converged === best.converged && r.rss < best.rss)) best = r;
+      const r = levenbergMarquardt(
+        model,
+        y,
+        p0,
+        { lower, upper, ftol: 1e-10, xtol: 1e-10, gtol: 1e-12, typicalScale },
+        ws,
+      );
+      if (!best || (r.converged && !best.converged) || (r.converged === best.converged && r.rss < best.rss))
+        best = r;
     }
     const b = best as FitResult;
     const params: Record<string, number> = {};
@@ -189,6 +231,13 @@ export class DceModel {
       if (b.stderr) stderr.delay_s = b.stderr[np];
     }
     const fitted = this.curve(b.params, fitDelay ? b.params[np] : 0);
-    return { params, stderr: b.stderr ? stderr : undefined, rss: b.rss, converged: b.converged, status: b.status, fitted };
+    return {
+      params,
+      stderr: b.stderr ? stderr : undefined,
+      rss: b.rss,
+      converged: b.converged,
+      status: b.status,
+      fitted,
+    };
   }
 }

@@ -28,7 +28,12 @@ export function intervalAumc(t1: number, c1: number, t2: number, c2: number, met
 }
 
 /** AUC and AUMC from t[0] to t[end] (index inclusive). */
-export function cumulativeAuc(t: ArrayLike<number>, c: ArrayLike<number>, end: number, method: AucMethod): { auc: number; aumc: number } {
+export function cumulativeAuc(
+  t: ArrayLike<number>,
+  c: ArrayLike<number>,
+  end: number,
+  method: AucMethod,
+): { auc: number; aumc: number } {
   let auc = 0;
   let aumc = 0;
   for (let i = 0; i < end; i++) {
@@ -39,7 +44,14 @@ export function cumulativeAuc(t: ArrayLike<number>, c: ArrayLike<number>, end: n
 }
 
 /** Concentration at time x inside [t1, t2] by linear or (declining, positive) log interpolation. */
-export function interpolateConc(t1: number, c1: number, t2: number, c2: number, x: number, method: AucMethod): number {
+export function interpolateConc(
+  t1: number,
+  c1: number,
+  t2: number,
+  c2: number,
+  x: number,
+  method: AucMethod,
+): number {
   if (x === t1) return c1;
   if (x === t2) return c2;
   const f = (x - t1) / (t2 - t1);
@@ -48,7 +60,13 @@ export function interpolateConc(t1: number, c1: number, t2: number, c2: number, 
 }
 
 /** Partial AUC over [from, to] with interpolation at the ends (within the sampled range). */
-export function partialAuc(t: ArrayLike<number>, c: ArrayLike<number>, from: number, to: number, method: AucMethod): number {
+export function partialAuc(
+  t: ArrayLike<number>,
+  c: ArrayLike<number>,
+  from: number,
+  to: number,
+  method: AucMethod,
+): number {
   let auc = 0;
   for (let i = 0; i + 1 < t.length; i++) {
     const a = Math.max(from, t[i]);

@@ -47,7 +47,11 @@ function cubicRoots(a: number, b: number, c: number): number[] {
   const cosArg = qc === 0 ? 0 : Math.max(-1, Math.min(1, r / qc));
   const th = Math.acos(cosArg);
   const s = -2 * Math.sqrt(Math.max(q, 0));
-  return [s * Math.cos(th / 3) - a / 3, s * Math.cos((th + 2 * Math.PI) / 3) - a / 3, s * Math.cos((th - 2 * Math.PI) / 3) - a / 3];
+  return [
+    s * Math.cos(th / 3) - a / 3,
+    s * Math.cos((th + 2 * Math.PI) / 3) - a / 3,
+    s * Math.cos((th - 2 * Math.PI) / 3) - a / 3,
+  ];
 }
 
 /** disposition rate constants λ_i and central impulse-response coefficients c_i */
@@ -118,11 +122,15 @@ export function concentration(
         if (route === "iv-bolus") c += d.amount * ci * Math.exp(-l * tau);
         else if (route === "iv-infusion") {
           const T = d.durationH ?? 0;
-          if (!(T > 0)) throw new InputError({ field: "durationH", value: T, expected: "a positive infusion duration" });
+          if (!(T > 0))
+            throw new InputError({ field: "durationH", value: T, expected: "a positive infusion duration" });
           const tin = Math.min(tau, T);
           c += ((d.amount / T) * ci * (1 - Math.exp(-l * tin)) * Math.exp(-l * (tau - tin))) / l;
         } else {
-          const f = Math.abs(ka - l) < 1e-12 * Math.max(ka, l) ? tau * Math.exp(-l * tau) : (Math.exp(-l * tau) - Math.exp(-ka * tau)) / (ka - l);
+          const f =
+            Math.abs(ka - l) < 1e-12 * Math.max(ka, l)
+              ? tau * Math.exp(-l * tau)
+              : (Math.exp(-l * tau) - Math.exp(-ka * tau)) / (ka - l);
           c += bioavailability * d.amount * ka * ci * f;
         }
       }
@@ -133,7 +141,11 @@ export function concentration(
 }
 
 /** Derived secondary parameters: half-lives of each phase, Vss, AUC for a single dose. */
-export function secondaryParameters(n: CompartmentCount, p: ArrayLike<number>, dose: number): Record<string, number> {
+export function secondaryParameters(
+  n: CompartmentCount,
+  p: ArrayLike<number>,
+  dose: number,
+): Record<string, number> {
   const { lambdas, coefficients } = disposition(n, p);
   const out: Record<string, number> = {};
   lambdas.forEach((l, i) => {

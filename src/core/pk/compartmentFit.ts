@@ -11,9 +11,15 @@ import { AnalysisError, InputError } from "../errors.js";
 import { createLmWorkspace, levenbergMarquardt } from "../fit/levenbergMarquardt.js";
 import type { CurveModel, FitResult } from "../fit/types.js";
 import { type WeightScheme, weightsFor } from "../fit/weights.js";
-import { type CompartmentCount, concentration, type Dose, type DosingRoute, parameterNames, secondaryParameters } from "./compartment.js";
+import {
+  type CompartmentCount,
+  concentration,
+  type Dose,
+  type DosingRoute,
+  parameterNames,
+  secondaryParameters,
+} from "./compartment.js";
 import { nca } from "./nca.js";
-
 
 export interface CompartmentFitOptions {
   compartments: CompartmentCount;
@@ -35,7 +41,12 @@ export interface CompartmentFit extends FitResult<Record<string, number>> {
 
 function initialEstimates(t: ArrayLike<number>, y: ArrayLike<number>, o: CompartmentFitOptions): number[] {
   const dose = o.doses.reduce((a, d) => a + d.amount, 0) / Math.max(1, o.doses.length);
-  const r = nca(t, y, { route: o.route === "ev" ? "ev" : o.route === "iv-infusion" ? "iv-infusion" : "iv-bolus", dose, tinf: o.doses[0]?.durationH, auc: "linlog" });
+  const r = nca(t, y, {
+    route: o.route === "ev" ? "ev" : o.route === "iv-infusion" ? "iv-infusion" : "iv-bolus",
+    dose,
+    tinf: o.doses[0]?.durationH,
+    auc: "linlog",
+  });
   const lz = r.params.LAMZ ?? Math.LN2 / Math.max(1e-6, (t[t.length - 1] - t[0]) / 3);
   const auc = r.params.AUCIFO ?? r.params.AUCLST ?? dose;
   const cl = dose / Math.max(auc, 1e-12);
@@ -52,12 +63,21 @@ function initialEstimates(t: ArrayLike<number>, y: ArrayLike<number>, o: Compart
   return p;
 }
 
-export function fitCompartmentModel(timeH: ArrayLike<number>, conc: ArrayLike<number>, o: CompartmentFitOptions): CompartmentFit {
+export function fitCompartmentModel(
+  timeH: ArrayLike<number>,
+  conc: ArrayLike<number>,
+  o: CompartmentFitOptions,
+): CompartmentFit {
   const n = timeH.length;
   const names = parameterNames(o.compartments, o.route);
   const np = names.length;
   if (o.doses.length === 0) throw new InputError({ field: "dose", expected: "at least one dose" });
-  if (n <= np) throw new InputError({ field: "samples", value: n, expected: `more samples than the ${np} parameters of the model` });
+  if (n <= np)
+    throw new InputError({
+      field: "samples",
+      value: n,
+      expected: `more samples than the ${np} parameters of the model`,
+    });
   const y = Float64Array.from(conc);
   const w = weightsFor(y, o.weight ?? "1");
   const theta = new Float64Array(np);
@@ -79,8 +99,15 @@ export function fitCompartmentModel(timeH: ArrayLike<number>, conc: ArrayLike<nu
   let best: FitResult | undefined;
   for (const s of starts) {
     const p0 = Float64Array.from(s, (v) => Math.log(Math.max(v, 1e-12)));
-    const r = levenbergMarquardt(model, y, p0, { weights: w, lower: new Float64Array(np).fill(-30), upper: new Float64Array(np).fill(30) }, ws);
-    if (!best || (r.converged && !best.converged) || (r.converged === best.converged && r.rss < best.rss)) best = r;
+    const r = levenbergMarquardt(
+      model,
+      y,
+      p0,
+      { weights: w, lower: new Float64Array(np).fill(-30), upper: new Float64Array(np).fill(30) },
+      ws,
+    );
+    if (!best || (r.converged && !best.converged) || (r.converged === best.converged && r.rss < best.rss))
+      best = r;
   }
   if (!best) throw new AnalysisError("compartment fit produced no result");
   const b = best;

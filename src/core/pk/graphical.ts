@@ -45,7 +45,13 @@ function regress(x: number[], y: number[]): { slope: number; intercept: number; 
   return { slope, intercept: my - slope * mx, r2: syy > 0 ? (sxy * sxy) / (sxx * syy) : 1 };
 }
 
-function fitFrom(x: number[], y: number[], t: ArrayLike<number>, tStar: number | undefined, maxErrPct: number): GraphicalFit {
+function fitFrom(
+  x: number[],
+  y: number[],
+  t: ArrayLike<number>,
+  tStar: number | undefined,
+  maxErrPct: number,
+): GraphicalFit {
   const valid = x.map((_, i) => i).filter((i) => Number.isFinite(x[i]) && Number.isFinite(y[i]));
   const candidates = tStar !== undefined ? [valid.find((i) => t[i] >= tStar)] : valid;
   for (const start of candidates) {
@@ -55,18 +61,40 @@ function fitFrom(x: number[], y: number[], t: ArrayLike<number>, tStar: number |
     const xs = idx.map((i) => x[i]);
     const ys = idx.map((i) => y[i]);
     const r = regress(xs, ys);
-    const maxErr = Math.max(...idx.map((i) => Math.abs(r.slope * x[i] + r.intercept - y[i]) / Math.max(Math.abs(y[i]), 1e-300)));
-    if (tStar !== undefined || maxErr * 100 < maxErrPct) return { ...r, tStar: t[start], nPoints: idx.length, x: xs, y: ys };
+    const maxErr = Math.max(
+      ...idx.map((i) => Math.abs(r.slope * x[i] + r.intercept - y[i]) / Math.max(Math.abs(y[i]), 1e-300)),
+    );
+    if (tStar !== undefined || maxErr * 100 < maxErrPct)
+      return { ...r, tStar: t[start], nPoints: idx.length, x: xs, y: ys };
   }
-  throw new InputError({ field: "t*", value: tStar, expected: tStar !== undefined ? "at least 3 valid points after t*" : `a linear phase with ≥ 3 points within ${maxErrPct} % max error` });
+  throw new InputError({
+    field: "t*",
+    value: tStar,
+    expected:
+      tStar !== undefined
+        ? "at least 3 valid points after t*"
+        : `a linear phase with ≥ 3 points within ${maxErrPct} % max error`,
+  });
 }
 
 function check(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLike<number>): void {
-  if (t.length !== cp.length || t.length !== ct.length) throw new InputError({ field: "time/cp/ct", value: [t.length, cp.length, ct.length], expected: "equal lengths" });
-  for (let i = 1; i < t.length; i++) if (!(t[i] > t[i - 1])) throw new InputError({ field: `time[${i}]`, value: t[i], expected: "strictly increasing times" });
+  if (t.length !== cp.length || t.length !== ct.length)
+    throw new InputError({
+      field: "time/cp/ct",
+      value: [t.length, cp.length, ct.length],
+      expected: "equal lengths",
+    });
+  for (let i = 1; i < t.length; i++)
+    if (!(t[i] > t[i - 1]))
+      throw new InputError({ field: `time[${i}]`, value: t[i], expected: "strictly increasing times" });
 }
 
-export function patlak(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLike<number>, opts: { tStar?: number; maxErrPct?: number } = {}): GraphicalFit {
+export function patlak(
+  t: ArrayLike<number>,
+  cp: ArrayLike<number>,
+  ct: ArrayLike<number>,
+  opts: { tStar?: number; maxErrPct?: number } = {},
+): GraphicalFit {
   check(t, cp, ct);
   const icp = integralFromZero(t, cp);
   const x = Array.from(t, (_, i) => (cp[i] > 0 ? icp[i] / cp[i] : Number.NaN));
@@ -74,7 +102,12 @@ export function patlak(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLik
   return fitFrom(x, y, t, opts.tStar, opts.maxErrPct ?? 10);
 }
 
-export function logan(t: ArrayLike<number>, cp: ArrayLike<number>, ct: ArrayLike<number>, opts: { tStar?: number; maxErrPct?: number } = {}): GraphicalFit {
+export function logan(
+  t: ArrayLike<number>,
+  cp: ArrayLike<number>,
+  ct: ArrayLike<number>,
+  opts: { tStar?: number; maxErrPct?: number } = {},
+): GraphicalFit {
   check(t, cp, ct);
   const icp = integralFromZero(t, cp);
   const ict = integralFromZero(t, ct);

@@ -62,25 +62,37 @@ export interface LambdaZOptions {
   tolerance?: number;
 }
 
-export function bestLambdaZ(t: ArrayLike<number>, c: ArrayLike<number>, lastIndex: number, opts: LambdaZOptions): LambdaZResult {
+export function bestLambdaZ(
+  t: ArrayLike<number>,
+  c: ArrayLike<number>,
+  lastIndex: number,
+  opts: LambdaZOptions,
+): LambdaZResult {
   const positive: number[] = [];
   for (let i = opts.firstIndex; i <= lastIndex; i++) if (c[i] > 0) positive.push(i);
   if (opts.manual) {
     const { tLower, tUpper } = opts.manual;
     const idx = positive.filter((i) => t[i] >= tLower && t[i] <= tUpper);
-    if (idx.length < 2) return { ok: false, reason: `manual λz range ${tLower}–${tUpper} holds ${idx.length} positive points (need ≥ 2)` };
-    const fit = idx.length === 2 ? { ...logLinearFit(t, c, idx), r2adj: Number.NaN } : logLinearFit(t, c, idx);
+    if (idx.length < 2)
+      return {
+        ok: false,
+        reason: `manual λz range ${tLower}–${tUpper} holds ${idx.length} positive points (need ≥ 2)`,
+      };
+    const fit =
+      idx.length === 2 ? { ...logLinearFit(t, c, idx), r2adj: Number.NaN } : logLinearFit(t, c, idx);
     if (!(fit.lambdaZ > 0)) return { ok: false, reason: "terminal phase is not declining (λz ≤ 0)" };
     return { ok: true, fit };
   }
-  if (positive.length < 3) return { ok: false, reason: `fewer than 3 positive terminal points after Cmax (${positive.length})` };
+  if (positive.length < 3)
+    return { ok: false, reason: `fewer than 3 positive terminal points after Cmax (${positive.length})` };
   const tol = opts.tolerance ?? 1e-4;
   const fits: LambdaZFit[] = [];
   for (let n = 3; n <= positive.length; n++) {
     const fit = logLinearFit(t, c, positive.slice(positive.length - n));
     if (fit.lambdaZ > 0 && Number.isFinite(fit.r2adj)) fits.push(fit);
   }
-  if (fits.length === 0) return { ok: false, reason: "terminal phase is not declining (λz ≤ 0 for every candidate)" };
+  if (fits.length === 0)
+    return { ok: false, reason: "terminal phase is not declining (λz ≤ 0 for every candidate)" };
   const best = Math.max(...fits.map((f) => f.r2adj));
   const within = fits.filter((f) => f.r2adj >= best - tol);
   within.sort((a, b) => b.nPoints - a.nPoints);

@@ -39,7 +39,11 @@ export interface NcaResult {
   params: Record<string, number | null>;
 }
 
-function applyBlq(t: number[], c: number[], blq: NcaOptions["blq"] = {}): { t: number[]; c: number[]; dropped: number } {
+function applyBlq(
+  t: number[],
+  c: number[],
+  blq: NcaOptions["blq"] = {},
+): { t: number[]; c: number[]; dropped: number } {
   const first = blq.first ?? "keep";
   const middle = blq.middle ?? "drop";
   const last = blq.last ?? "keep";
@@ -66,15 +70,41 @@ function applyBlq(t: number[], c: number[], blq: NcaOptions["blq"] = {}): { t: n
 
 /** Validate a profile; throws InputError naming the subject, index and value. */
 export function checkProfile(time: ArrayLike<number>, conc: ArrayLike<number>, subject = "subject"): void {
-  if (time.length !== conc.length) throw new InputError({ field: `${subject}: time/conc`, value: [time.length, conc.length], expected: "equal lengths" });
+  if (time.length !== conc.length)
+    throw new InputError({
+      field: `${subject}: time/conc`,
+      value: [time.length, conc.length],
+      expected: "equal lengths",
+    });
   if (time.length === 0) throw new InputError({ field: subject, expected: "at least one sample" });
   for (let i = 0; i < time.length; i++) {
-    if (!Number.isFinite(time[i])) throw new InputError({ field: `${subject}: time[${i}]`, value: time[i], expected: "a finite time" });
-    if (i > 0 && time[i] === time[i - 1]) throw new InputError({ field: `${subject}: time[${i}]`, value: time[i], expected: "no duplicate sampling times" });
-    if (i > 0 && time[i] < time[i - 1]) throw new InputError({ field: `${subject}: time[${i}]`, value: time[i], expected: `times in increasing order (previous ${time[i - 1]})` });
-    if (conc[i] < 0) throw new InputError({ field: `${subject}: conc[${i}]`, value: conc[i], expected: "a non-negative concentration" });
+    if (!Number.isFinite(time[i]))
+      throw new InputError({ field: `${subject}: time[${i}]`, value: time[i], expected: "a finite time" });
+    if (i > 0 && time[i] === time[i - 1])
+      throw new InputError({
+        field: `${subject}: time[${i}]`,
+        value: time[i],
+        expected: "no duplicate sampling times",
+      });
+    if (i > 0 && time[i] < time[i - 1])
+      throw new InputError({
+        field: `${subject}: time[${i}]`,
+        value: time[i],
+        expected: `times in increasing order (previous ${time[i - 1]})`,
+      });
+    if (conc[i] < 0)
+      throw new InputError({
+        field: `${subject}: conc[${i}]`,
+        value: conc[i],
+        expected: "a non-negative concentration",
+      });
   }
-  if (time[0] < 0) throw new InputError({ field: `${subject}: time[0]`, value: time[0], expected: "times ≥ 0 (relative to dosing)" });
+  if (time[0] < 0)
+    throw new InputError({
+      field: `${subject}: time[0]`,
+      value: time[0],
+      expected: "times ≥ 0 (relative to dosing)",
+    });
 }
 
 export function nca(time: ArrayLike<number>, conc: ArrayLike<number>, opts: NcaOptions): NcaResult {
@@ -87,9 +117,14 @@ export function nca(time: ArrayLike<number>, conc: ArrayLike<number>, opts: NcaO
   const t = blq.t;
   const c = blq.c;
   const positive = c.map((v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0);
-  if (positive.length === 0) return { status: "error", messages: [...messages, "no positive concentration"], params };
+  if (positive.length === 0)
+    return { status: "error", messages: [...messages, "no positive concentration"], params };
   if (opts.route === "iv-infusion" && !(opts.tinf !== undefined && opts.tinf > 0)) {
-    throw new InputError({ field: "tinf", value: opts.tinf, expected: "a positive infusion duration for route iv-infusion" });
+    throw new InputError({
+      field: "tinf",
+      value: opts.tinf,
+      expected: "a positive infusion duration for route iv-infusion",
+    });
   }
 
   // observed quantities (before time-0 augmentation)
@@ -205,11 +240,21 @@ export function nca(time: ArrayLike<number>, conc: ArrayLike<number>, opts: NcaO
       const clPred = dose / aucInfPred;
       const vzObs = dose / (lam * aucInfObs);
       const vzPred = dose / (lam * aucInfPred);
-      if (opts.route === "ev") Object.assign(params, { CLFO: clObs, CLFP: clPred, VZFO: vzObs, VZFP: vzPred });
-      else Object.assign(params, { CLO: clObs, CLP: clPred, VZO: vzObs, VZP: vzPred, VSSO: mrtObs * clObs, VSSP: mrtPred * clPred });
+      if (opts.route === "ev")
+        Object.assign(params, { CLFO: clObs, CLFP: clPred, VZFO: vzObs, VZFP: vzPred });
+      else
+        Object.assign(params, {
+          CLO: clObs,
+          CLP: clPred,
+          VZO: vzObs,
+          VZP: vzPred,
+          VSSO: mrtObs * clObs,
+          VSSP: mrtPred * clPred,
+        });
     }
   }
-  for (const p of opts.partial ?? []) params[`AUCINT_${p.from}_${p.to}`] = partialAuc(ta, ca, p.from, p.to, method);
+  for (const p of opts.partial ?? [])
+    params[`AUCINT_${p.from}_${p.to}`] = partialAuc(ta, ca, p.from, p.to, method);
   for (const [k, v] of Object.entries(params)) if (v !== null && !Number.isFinite(v)) params[k] = null;
   const missing = Object.values(params).some((v) => v === null);
   return { status: missing ? "partial" : "ok", messages, params };

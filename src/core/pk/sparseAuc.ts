@@ -25,16 +25,30 @@ export interface SparseAucResult {
   points: { time: number; n: number; mean: number; sd: number | null }[];
 }
 
-export function sparseAuc(points: SparseTimePoint[], opts: { level?: number; ci?: "normal" | "satterthwaite" } = {}): SparseAucResult {
+export function sparseAuc(
+  points: SparseTimePoint[],
+  opts: { level?: number; ci?: "normal" | "satterthwaite" } = {},
+): SparseAucResult {
   const level = opts.level ?? 0.95;
-  if (points.length < 2) throw new InputError({ field: "time points", value: points.length, expected: "at least 2 sampling times" });
+  if (points.length < 2)
+    throw new InputError({
+      field: "time points",
+      value: points.length,
+      expected: "at least 2 sampling times",
+    });
   const pts = [...points].sort((a, b) => a.time - b.time);
   for (let i = 1; i < pts.length; i++) {
-    if (pts[i].time === pts[i - 1].time) throw new InputError({ field: "time", value: pts[i].time, expected: "distinct sampling times (group animals by time)" });
+    if (pts[i].time === pts[i - 1].time)
+      throw new InputError({
+        field: "time",
+        value: pts[i].time,
+        expected: "distinct sampling times (group animals by time)",
+      });
   }
   const summary = pts.map((p) => {
     const v = p.values.filter((x) => Number.isFinite(x));
-    if (v.length === 0) throw new InputError({ field: `time ${p.time}`, expected: "at least one measured value" });
+    if (v.length === 0)
+      throw new InputError({ field: `time ${p.time}`, expected: "at least one measured value" });
     const mean = v.reduce((a, x) => a + x, 0) / v.length;
     const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1)) : null;
     return { time: p.time, n: v.length, mean, sd };
@@ -44,7 +58,12 @@ export function sparseAuc(points: SparseTimePoint[], opts: { level?: number; ci?
   let variance = 0;
   let dfDen = 0;
   for (let i = 0; i <= k; i++) {
-    const w = i === 0 ? (summary[1].time - summary[0].time) / 2 : i === k ? (summary[k].time - summary[k - 1].time) / 2 : (summary[i + 1].time - summary[i - 1].time) / 2;
+    const w =
+      i === 0
+        ? (summary[1].time - summary[0].time) / 2
+        : i === k
+          ? (summary[k].time - summary[k - 1].time) / 2
+          : (summary[i + 1].time - summary[i - 1].time) / 2;
     auc += w * summary[i].mean;
     const s2 = summary[i].sd === null ? 0 : (summary[i].sd as number) ** 2;
     const a = (w * w * s2) / summary[i].n;
@@ -54,7 +73,7 @@ export function sparseAuc(points: SparseTimePoint[], opts: { level?: number; ci?
   const se = Math.sqrt(variance);
   const df = dfDen > 0 ? (variance * variance) / dfDen : null;
   const alpha = 1 - level;
-  const q = opts.ci === "satterthwaite" && df !== null ? tQuantile(1 - alpha / 2, df) : normalQuantile(1 - alpha / 2);
+  const q =
+    opts.ci === "satterthwaite" && df !== null ? tQuantile(1 - alpha / 2, df) : normalQuantile(1 - alpha / 2);
   return { auc, se, df, ciLower: auc - q * se, ciUpper: auc + q * se, points: summary };
 }
-

@@ -10,8 +10,8 @@
 import { nca } from "../../core/pk/nca.js";
 import { ncaUnit, parametersFor, type Route } from "../../core/pk/ncaParameters.js";
 import { sparseAuc } from "../../core/pk/sparseAuc.js";
-import type { LoadedStudy } from "../../study/load.js";
 import type { ResultRow } from "../../store/types.js";
+import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { BIODISTRIBUTION } from "./biodistribution.js";
 import { row } from "./common.js";
@@ -20,7 +20,12 @@ export const BLOOD_PK = "blood-pk";
 export const SPARSE_PK = "sparse-pk";
 const UNITS = { time: "h", conc: "%ID/g", dose: "%ID" };
 /** with dose in %ID and concentration in %ID/g, volumes are in g and clearances in g/h */
-const SIMPLIFIED: Record<string, string> = { "%ID/%ID/g": "g", "%ID/(%ID/g*h)": "g/h", "%ID/g/%ID": "1/g", "%ID/g*h/%ID": "h/g" };
+const SIMPLIFIED: Record<string, string> = {
+  "%ID/%ID/g": "g",
+  "%ID/(%ID/g*h)": "g/h",
+  "%ID/g/%ID": "1/g",
+  "%ID/g*h/%ID": "h/g",
+};
 const unitOf = (kind: Parameters<typeof ncaUnit>[0]) => {
   const u = ncaUnit(kind, UNITS);
   return SIMPLIFIED[u] ?? u;
@@ -35,7 +40,14 @@ function options(ls: LoadedStudy): { route: Route; auc: "linear" | "linlog" } {
 
 function bloodSeries(rows: ResultRow[]): { tH: number[]; c: number[] } {
   const pts = rows
-    .filter((r) => r.roi === "blood" && r.parameter === "pctIDperG" && r.value !== null && r.time_s !== null && r.time_s !== undefined)
+    .filter(
+      (r) =>
+        r.roi === "blood" &&
+        r.parameter === "pctIDperG" &&
+        r.value !== null &&
+        r.time_s !== null &&
+        r.time_s !== undefined,
+    )
     .map((r) => [(r.time_s as number) / 3600, r.value as number] as const)
     .sort((a, b) => a[0] - b[0]);
   return { tH: pts.map((p) => p[0]), c: pts.map((p) => p[1]) };
@@ -45,7 +57,8 @@ export function planBloodPk(ls: LoadedStudy): Task[] {
   const { study } = ls;
   const opts = options(ls);
   const bloodCount = new Map<string, number>();
-  for (const s of study.samples) if (s.kind === "blood") bloodCount.set(s.subject, (bloodCount.get(s.subject) ?? 0) + 1);
+  for (const s of study.samples)
+    if (s.kind === "blood") bloodCount.set(s.subject, (bloodCount.get(s.subject) ?? 0) + 1);
   const tasks: Task[] = [];
   for (const subject of study.subjects) {
     if ((bloodCount.get(subject.id) ?? 0) < 3) continue;
@@ -67,7 +80,16 @@ export function planBloodPk(ls: LoadedStudy): Task[] {
             message: res.params[p.code] === null ? res.messages.join("; ") || null : null,
           }),
         );
-        return { rows, provenance: [{ kind: "param", name: "nca", value: JSON.stringify({ ...opts, dose: "100 %ID", timeUnit: "h" }) }] };
+        return {
+          rows,
+          provenance: [
+            {
+              kind: "param",
+              name: "nca",
+              value: JSON.stringify({ ...opts, dose: "100 %ID", timeUnit: "h" }),
+            },
+          ],
+        };
       },
     });
   }
@@ -94,7 +116,10 @@ export function planBloodPk(ls: LoadedStudy): Task[] {
             byTime.set(t, [...(byTime.get(t) ?? []), c[0]]);
           }
         }
-        const r = sparseAuc([...byTime.entries()].map(([time, values]) => ({ time, values })), { ci: "satterthwaite" });
+        const r = sparseAuc(
+          [...byTime.entries()].map(([time, values]) => ({ time, values })),
+          { ci: "satterthwaite" },
+        );
         const extra = { group: g.id };
         const rows: ResultRow[] = [
           row(SPARSE_PK, null, "blood", "AUC_sparse", r.auc, "%ID/g*h", extra),
@@ -103,12 +128,24 @@ export function planBloodPk(ls: LoadedStudy): Task[] {
           row(SPARSE_PK, null, "blood", "AUC_sparse.ci_lower", r.ciLower, "%ID/g*h", extra),
           row(SPARSE_PK, null, "blood", "AUC_sparse.ci_upper", r.ciUpper, "%ID/g*h", extra),
           ...r.points.flatMap((p) => [
-            row(SPARSE_PK, null, "blood", "pctIDperG.mean", p.mean, "%ID/g", { ...extra, time_s: p.time * 3600 }),
+            row(SPARSE_PK, null, "blood", "pctIDperG.mean", p.mean, "%ID/g", {
+              ...extra,
+              time_s: p.time * 3600,
+            }),
             row(SPARSE_PK, null, "blood", "pctIDperG.sd", p.sd, "%ID/g", { ...extra, time_s: p.time * 3600 }),
             row(SPARSE_PK, null, "blood", "pctIDperG.n", p.n, "1", { ...extra, time_s: p.time * 3600 }),
           ]),
         ];
-        return { rows, provenance: [{ kind: "param", name: "method", value: "Bailer 1988, Satterthwaite 95% CI, AUC over the sampled interval" }] };
+        return {
+          rows,
+          provenance: [
+            {
+              kind: "param",
+              name: "method",
+              value: "Bailer 1988, Satterthwaite 95% CI, AUC over the sampled interval",
+            },
+          ],
+        };
       },
     });
   }

@@ -14,13 +14,20 @@ import { DceModel } from "../../core/perfusion/dceModel.js";
 import type { DceModelName } from "../../core/perfusion/models.js";
 import { hasColumn, numericColumn, readCsv } from "../../io/csv.js";
 import { readNifti } from "../../io/nifti.js";
-import type { LoadedStudy } from "../../study/load.js";
 import type { ResultRow } from "../../store/types.js";
+import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { row } from "./common.js";
 
 export const DCE = "dce";
-const UNITS: Record<string, string> = { Ktrans_per_min: "1/min", ve: "1", vp: "1", Fp_per_min: "1/min", PS_per_min: "1/min", delay_s: "s" };
+const UNITS: Record<string, string> = {
+  Ktrans_per_min: "1/min",
+  ve: "1",
+  vp: "1",
+  Fp_per_min: "1/min",
+  PS_per_min: "1/min",
+  delay_s: "s",
+};
 
 export function planDce(ls: LoadedStudy): Task[] {
   return ls.study.scans
@@ -39,22 +46,53 @@ export function planDce(ls: LoadedStudy): Task[] {
         run: ({ progress }) => {
           const need = (k: string) => {
             const v = Number(a[k]);
-            if (!Number.isFinite(v)) throw new InputError({ file: "study.json", field: `scans[${scan.id}].acquisition.${k}`, value: a[k], expected: "a number" });
+            if (!Number.isFinite(v))
+              throw new InputError({
+                file: "study.json",
+                field: `scans[${scan.id}].acquisition.${k}`,
+                value: a[k],
+                expected: "a number",
+              });
             return v;
           };
-          if (scan.files.length < 3) throw new InputError({ file: "study.json", field: `scans[${scan.id}].files`, value: scan.files, expected: "[dynamic 4D, T1 map, mask]" });
+          if (scan.files.length < 3)
+            throw new InputError({
+              file: "study.json",
+              field: `scans[${scan.id}].files`,
+              value: scan.files,
+              expected: "[dynamic 4D, T1 map, mask]",
+            });
           const dyn = readNifti(join(ls.dir, scan.files[0]));
           const t1 = readNifti(join(ls.dir, scan.files[1]));
           const mask = readNifti(join(ls.dir, scan.files[2]));
           progress(0.3);
           const nvox = voxelCount3d(dyn);
           const nt = frameCount(dyn);
-          if (voxelCount3d(t1) !== nvox || voxelCount3d(mask) !== nvox) throw new InputError({ file: scan.files[1], field: "dims", value: t1.dims, expected: `the dynamic image's grid ${dyn.dims.slice(0, 3).join("×")}` });
+          if (voxelCount3d(t1) !== nvox || voxelCount3d(mask) !== nvox)
+            throw new InputError({
+              file: scan.files[1],
+              field: "dims",
+              value: t1.dims,
+              expected: `the dynamic image's grid ${dyn.dims.slice(0, 3).join("×")}`,
+            });
           const aifTable = readCsv(join(ls.dir, aifFile));
           const timeS = numericColumn(aifTable, "time_s");
-          if (timeS.length !== nt) throw new InputError({ file: aifFile, field: "time_s", value: timeS.length, expected: `${nt} samples (frames of ${scan.files[0]})` });
-          const cp = hasColumn(aifTable, "cp_mM") ? numericColumn(aifTable, "cp_mM") : bloodToPlasma(numericColumn(aifTable, "cb_mM"), Number(a.hematocrit ?? 0.42));
-          const opts = { faDeg: need("flipAngleDeg"), trS: need("trMs") / 1000, r1: need("relaxivityPerMMPerS"), baselineSamples: need("baselineFrames") };
+          if (timeS.length !== nt)
+            throw new InputError({
+              file: aifFile,
+              field: "time_s",
+              value: timeS.length,
+              expected: `${nt} samples (frames of ${scan.files[0]})`,
+            });
+          const cp = hasColumn(aifTable, "cp_mM")
+            ? numericColumn(aifTable, "cp_mM")
+            : bloodToPlasma(numericColumn(aifTable, "cb_mM"), Number(a.hematocrit ?? 0.42));
+          const opts = {
+            faDeg: need("flipAngleDeg"),
+            trS: need("trMs") / 1000,
+            r1: need("relaxivityPerMMPerS"),
+            baselineSamples: need("baselineFrames"),
+          };
           const mean = new Float64Array(nt);
           const sig = new Float64Array(nt);
           let n = 0;
@@ -75,9 +113,22 @@ export function planDce(ls: LoadedStudy): Task[] {
           const fit = new DceModel(modelName, timeS, cp).fit(mean, { fitDelay: true });
           const roi = String(a.tumour ?? "tumour");
           const status = fit.converged ? "ok" : "flagged";
-          const rows: ResultRow[] = Object.entries(fit.params).map(([k, v]) => row(DCE, scan.subject, roi, k, v, UNITS[k] ?? "1", { status, message: fit.converged ? null : `fit ${fit.status}` }));
-          rows.push(row(DCE, scan.subject, roi, "rss", fit.rss, "mM^2"), row(DCE, scan.subject, roi, "voxels", n, "1"));
-          return { rows, provenance: [{ kind: "param", name: "model", value: `${modelName}, ROI mean of ${n} voxels, delay fitted` }] };
+          const rows: ResultRow[] = Object.entries(fit.params).map(([k, v]) =>
+            row(DCE, scan.subject, roi, k, v, UNITS[k] ?? "1", {
+              status,
+              message: fit.converged ? null : `fit ${fit.status}`,
+            }),
+          );
+          rows.push(
+            row(DCE, scan.subject, roi, "rss", fit.rss, "mM^2"),
+            row(DCE, scan.subject, roi, "voxels", n, "1"),
+          );
+          return {
+            rows,
+            provenance: [
+              { kind: "param", name: "model", value: `${modelName}, ROI mean of ${n} voxels, delay fitted` },
+            ],
+          };
         },
       } satisfies Task;
     });

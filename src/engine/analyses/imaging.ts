@@ -6,17 +6,23 @@
  */
 import { join } from "node:path";
 import { roiStatistics } from "../../core/image/roiStats.js";
-import { decayFactor } from "../../core/nuclide/decay.js";
 import { suvBW } from "../../core/nuclide/biodistribution.js";
+import { decayFactor } from "../../core/nuclide/decay.js";
 import { readNifti } from "../../io/nifti.js";
-import type { LoadedStudy } from "../../study/load.js";
 import type { ResultRow } from "../../store/types.js";
+import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { injectedMBq } from "./biodistribution.js";
 import { bodyWeightG, row, subjectAdministration } from "./common.js";
 
 export const IMAGING = "imaging";
-const TO_MBQ_PER_ML: Record<string, number> = { "Bq/mL": 1e-6, "kBq/mL": 1e-3, "MBq/mL": 1, "Bq/cc": 1e-6, "kBq/cc": 1e-3 };
+const TO_MBQ_PER_ML: Record<string, number> = {
+  "Bq/mL": 1e-6,
+  "kBq/mL": 1e-3,
+  "MBq/mL": 1,
+  "Bq/cc": 1e-6,
+  "kBq/cc": 1e-3,
+};
 
 export function planImaging(ls: LoadedStudy): Task[] {
   const { study } = ls;
@@ -39,7 +45,10 @@ export function planImaging(ls: LoadedStudy): Task[] {
           if (!nuclide) throw new Error(`agent ${agent.id} has no label.nuclide`);
           const units = String(scan.acquisition?.units ?? "Bq/mL");
           const toMBq = TO_MBQ_PER_ML[units];
-          if (toMBq === undefined) throw new Error(`scan ${scan.id}: acquisition.units "${units}" is not one of ${Object.keys(TO_MBQ_PER_ML).join(", ")}`);
+          if (toMBq === undefined)
+            throw new Error(
+              `scan ${scan.id}: acquisition.units "${units}" is not one of ${Object.keys(TO_MBQ_PER_ML).join(", ")}`,
+            );
           const image = readNifti(join(ls.dir, scan.files[0]));
           progress(0.5);
           const stats = roiStatistics(image, readNifti(join(ls.dir, scan.labels as string)));
@@ -51,8 +60,13 @@ export function planImaging(ls: LoadedStudy): Task[] {
           for (const st of stats.filter((x) => x.frame === 0)) {
             const roi = rois.find((r) => r.label === st.label)?.id ?? `label${st.label}`;
             const c0 = (st.mean * toMBq) / df; // MBq/mL at injection time
-            rows.push(row(IMAGING, scan.subject, roi, "pctIDperCC", (100 * c0) / a0, "%ID/cc", { time_s: tS }));
-            if (bw !== undefined) rows.push(row(IMAGING, scan.subject, roi, "suvBW", suvBW(c0 * 1000, a0, bw), "g/mL", { time_s: tS }));
+            rows.push(
+              row(IMAGING, scan.subject, roi, "pctIDperCC", (100 * c0) / a0, "%ID/cc", { time_s: tS }),
+            );
+            if (bw !== undefined)
+              rows.push(
+                row(IMAGING, scan.subject, roi, "suvBW", suvBW(c0 * 1000, a0, bw), "g/mL", { time_s: tS }),
+              );
             rows.push(row(IMAGING, scan.subject, roi, "volume", st.volume_mm3, "mm3", { time_s: tS }));
           }
           return { rows, provenance: [{ kind: "param", name: "decayFactor", value: String(df) }] };

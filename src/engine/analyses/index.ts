@@ -14,5 +14,12 @@ export function planStudy(study: LoadedStudy): Task[] {
   const imaging = planImaging(study);
   const dce = planDce(study);
   const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null), ...imaging, ...dce];
-  return [...biodist, ...pk, ...imaging, ...dce, ...planGroupSummary(study, perSubject), ...planStratification(study, [...biodist, ...dce])];
+  return [
+    ...biodist,
+    ...pk,
+    ...imaging,
+    ...dce,
+    ...planGroupSummary(study, perSubject),
+    ...planStratification(study, [...biodist, ...dce]),
+  ];
 }

@@ -10,8 +10,8 @@ import { kaplanMeier } from "../../core/stats/kaplanMeier.js";
 import { logrank } from "../../core/stats/logrank.js";
 import { roc, splitByOutcome } from "../../core/stats/roc.js";
 import { binaryResponse } from "../../core/stratify/fromOutcomes.js";
-import type { LoadedStudy } from "../../study/load.js";
 import type { ResultRow, ResultStore } from "../../store/types.js";
+import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { row } from "./common.js";
 
@@ -45,7 +45,13 @@ function lesions(ls: LoadedStudy, store: ResultStore, deps: string[]): Lesion[] 
     const lastT = Math.max(...rows.filter((r) => r.parameter === "pctIDperG").map((r) => r.time_s ?? 0));
     for (const r of rows) {
       if (!r.subject || !r.roi || r.value === null || r.status !== "ok") continue;
-      if (d.startsWith("biodistribution/") && tumours.has(r.roi) && r.parameter === "pctIDperG" && r.time_s === lastT) get(r.subject, r.roi).accumulation = r.value;
+      if (
+        d.startsWith("biodistribution/") &&
+        tumours.has(r.roi) &&
+        r.parameter === "pctIDperG" &&
+        r.time_s === lastT
+      )
+        get(r.subject, r.roi).accumulation = r.value;
       if (d.startsWith("dce/") && r.parameter === "Ktrans_per_min") get(r.subject, r.roi).ktrans = r.value;
       if (d.startsWith("dce/") && r.parameter === "vp") get(r.subject, r.roi).vp = r.value;
     }
@@ -80,12 +86,17 @@ export function planStratification(ls: LoadedStudy, deps: Task[]): Task[] {
         const L = lesions(ls, store, depIds);
         const rows: ResultRow[] = [];
         const S = STRATIFICATION;
-        const add = (roi: string, parameter: string, value: number | null, unit = "1") => rows.push(row(S, null, roi, parameter, value, unit));
+        const add = (roi: string, parameter: string, value: number | null, unit = "1") =>
+          rows.push(row(S, null, roi, parameter, value, unit));
         for (const marker of ["ktrans", "vp"] as const) {
           const pairs = L.filter((l) => l[marker] !== undefined && l.accumulation !== undefined);
           if (pairs.length < 4) continue;
           for (const method of ["pearson", "spearman"] as const) {
-            const c = correlation(pairs.map((l) => l[marker] as number), pairs.map((l) => l.accumulation as number), method);
+            const c = correlation(
+              pairs.map((l) => l[marker] as number),
+              pairs.map((l) => l.accumulation as number),
+              method,
+            );
             const name = `${marker === "ktrans" ? "Ktrans" : "vp"}_vs_accumulation.${method}`;
             add("all tumours", `${name}.r`, c.r);
             add("all tumours", `${name}.ci_lower`, c.ciLower);
@@ -96,12 +107,20 @@ export function planStratification(ls: LoadedStudy, deps: Task[]): Task[] {
         }
         const resp = L.filter((l) => l.response !== undefined && l.accumulation !== undefined);
         if (resp.some((l) => l.response === 1) && resp.some((l) => l.response === 0)) {
-          const { cases, controls } = splitByOutcome(resp.map((l) => l.accumulation as number), resp.map((l) => l.response as number));
+          const { cases, controls } = splitByOutcome(
+            resp.map((l) => l.accumulation as number),
+            resp.map((l) => l.response as number),
+          );
           const r = roc(cases, controls);
           add("treated tumour", "accumulation_predicts_response.auc", r.auc);
           add("treated tumour", "accumulation_predicts_response.ci_lower", r.ciLower);
           add("treated tumour", "accumulation_predicts_response.ci_upper", r.ciUpper);
-          add("treated tumour", "accumulation_predicts_response.youden_threshold", r.youden.threshold, "%ID/g");
+          add(
+            "treated tumour",
+            "accumulation_predicts_response.youden_threshold",
+            r.youden.threshold,
+            "%ID/g",
+          );
         }
         const surv = L.filter((l) => l.time !== undefined && l.accumulation !== undefined);
         if (surv.length >= 4) {
@@ -110,14 +129,33 @@ export function planStratification(ls: LoadedStudy, deps: Task[]): Task[] {
           const group = surv.map((l) => ((l.accumulation as number) > median ? "high" : "low"));
           add("treated tumour", "accumulation_cutoff_median", median, "%ID/g");
           for (const g of ["high", "low"]) {
-            const idx = surv.flatMap((l, i) => (group[i] === g ? [i] : []));
+            const idx = group.flatMap((gi, i) => (gi === g ? [i] : []));
             if (idx.length === 0) continue;
-            const km = kaplanMeier(idx.map((i) => surv[i].time as number), idx.map((i) => surv[i].event as number));
-            rows.push(row(S, null, `stratum ${g}`, "median_time_to_endpoint", km.median, "d", km.median === null ? { message: "median not reached (fewer than half reached the endpoint)" } : {}));
+            const km = kaplanMeier(
+              idx.map((i) => surv[i].time as number),
+              idx.map((i) => surv[i].event as number),
+            );
+            rows.push(
+              row(
+                S,
+                null,
+                `stratum ${g}`,
+                "median_time_to_endpoint",
+                km.median,
+                "d",
+                km.median === null
+                  ? { message: "median not reached (fewer than half reached the endpoint)" }
+                  : {},
+              ),
+            );
             add(`stratum ${g}`, "n", idx.length);
           }
           if (new Set(group).size === 2) {
-            const lr = logrank(surv.map((l) => l.time as number), surv.map((l) => l.event as number), group);
+            const lr = logrank(
+              surv.map((l) => l.time as number),
+              surv.map((l) => l.event as number),
+              group,
+            );
             add("treated tumour", "logrank_by_accumulation.chisq", lr.chisq);
             add("treated tumour", "logrank_by_accumulation.p", lr.p);
           }

@@ -15,7 +15,20 @@ import { Rng } from "../../core/random.js";
 import { writeNifti } from "../../io/nifti.js";
 import type { DemoStudy, TumourId } from "./generate.js";
 
-export const DCE = { nx: 12, ny: 12, nz: 4, frames: 60, frameS: 4, trMs: 4, faDeg: 15, r1: 4.5, hct: 0.45, baselineFrames: 5, arrivalS: 20, t10S: 1.9 };
+export const DCE = {
+  nx: 12,
+  ny: 12,
+  nz: 4,
+  frames: 60,
+  frameS: 4,
+  trMs: 4,
+  faDeg: 15,
+  r1: 4.5,
+  hct: 0.45,
+  baselineFrames: 5,
+  arrivalS: 20,
+  t10S: 1.9,
+};
 const SPACING: [number, number, number] = [0.5, 0.5, 1];
 
 export function dceTimeS(): number[] {
@@ -41,7 +54,10 @@ export function writeDemoDce(dir: string, demo: DemoStudy): void {
   const rng = new Rng(demo.truth.seed + 2);
   const t = dceTimeS();
   const cb = parkerAif(t, DCE.arrivalS);
-  writeFileSync(join(dir, "dce", "aif.csv"), `time_s,cb_mM\n${t.map((v, i) => `${v},${cb[i]}`).join("\n")}\n`);
+  writeFileSync(
+    join(dir, "dce", "aif.csv"),
+    `time_s,cb_mM\n${t.map((v, i) => `${v},${cb[i]}`).join("\n")}\n`,
+  );
   const cp = bloodToPlasma(cb, DCE.hct);
   const tMin = t.map((v) => v / 60);
   const cls = tumourClasses();
@@ -79,9 +95,17 @@ export function writeDemoDce(dir: string, demo: DemoStudy): void {
       }
       const base = `dce/${s.id}_${tu}`;
       const vol3 = { dims: [DCE.nx, DCE.ny, DCE.nz], spacingMm: SPACING, affine };
-      writeNifti(join(dir, `${base}_dyn.nii.gz`), { ...vol3, dims: [DCE.nx, DCE.ny, DCE.nz, t.length], data: dyn, frameS: DCE.frameS } as Volume, { description: "DCE SPGR signal (a.u.)" });
+      writeNifti(
+        join(dir, `${base}_dyn.nii.gz`),
+        { ...vol3, dims: [DCE.nx, DCE.ny, DCE.nz, t.length], data: dyn, frameS: DCE.frameS } as Volume,
+        { description: "DCE SPGR signal (a.u.)" },
+      );
       writeNifti(join(dir, `${base}_t1.nii.gz`), { ...vol3, data: t1 } as Volume, { description: "T1 (s)" });
-      writeNifti(join(dir, `${base}_mask.nii.gz`), { ...vol3, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) } as Volume, { datatype: "uint8", description: "tumour mask" });
+      writeNifti(
+        join(dir, `${base}_mask.nii.gz`),
+        { ...vol3, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) } as Volume,
+        { datatype: "uint8", description: "tumour mask" },
+      );
       truthRows.push([s.id, tu, tt.ktransPerMin, tt.ve, tt.vp, sumK / nIn, sumVp / nIn].join(","));
       demo.study.scans.push({
         id: `${s.id}-DCE-${tu}`,

@@ -19,14 +19,25 @@ export function writeDemoImages(dir: string, demo: DemoStudy): void {
   const rng = new Rng(demo.truth.seed + 1);
   const labels = spectLabels();
   const affine = identityAffine([...SPECT_SPACING_MM]);
-  const base = { dims: [...SPECT_DIMS], spacingMm: [...SPECT_SPACING_MM] as [number, number, number], affine };
+  const base = {
+    dims: [...SPECT_DIMS],
+    spacingMm: [...SPECT_SPACING_MM] as [number, number, number],
+    affine,
+  };
   for (const s of demo.truth.subjects.filter((x) => x.imaging)) {
     const labelFile = `images/${s.id}_labels.nii.gz`;
-    writeNifti(join(dir, labelFile), { ...base, data: Float32Array.from(labels) } as Volume, { datatype: "uint8", description: "organ labels (see study.json rois)" });
+    writeNifti(join(dir, labelFile), { ...base, data: Float32Array.from(labels) } as Volume, {
+      datatype: "uint8",
+      description: "organ labels (see study.json rois)",
+    });
     for (const tH of SCAN_TIMES_H) {
       const file = `images/${s.id}_spect_${tH}h.nii.gz`;
       const df = decayFactor(demo.truth.nuclide, tH * 3600);
-      writeNifti(join(dir, file), { ...base, data: spectVolume(s, labels, tH, df, rng) }, { description: "111In SPECT, Bq/mL, not decay corrected" });
+      writeNifti(
+        join(dir, file),
+        { ...base, data: spectVolume(s, labels, tH, df, rng) },
+        { description: "111In SPECT, Bq/mL, not decay corrected" },
+      );
       demo.study.scans.push({
         id: `${s.id}-SPECT-${tH}h`,
         subject: s.id,
@@ -35,7 +46,12 @@ export function writeDemoImages(dir: string, demo: DemoStudy): void {
         files: [file],
         labels: labelFile,
         purpose: "activity",
-        acquisition: { units: "Bq/mL", decayCorrected: false, collimator: "multi-pinhole", reconstruction: "OSEM" },
+        acquisition: {
+          units: "Bq/mL",
+          decayCorrected: false,
+          collimator: "multi-pinhole",
+          reconstruction: "OSEM",
+        },
       });
     }
   }

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { STUDY_FILE } from "../load.js";
-import { type DemoStudy, generateDemoStudy } from "./generate.js";
 import { writeDemoDce } from "./dce.js";
+import { type DemoStudy, generateDemoStudy } from "./generate.js";
 import { writeDemoImages } from "./images.js";
 
 export interface WriteDemoOptions {

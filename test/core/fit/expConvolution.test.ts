@@ -13,7 +13,11 @@ describe("recursive exponential convolution", () => {
     const a = 0.2;
     const k = 1.3;
     const t = Array.from({ length: 2001 }, (_, i) => i * 0.005);
-    const y = expConvolve(t, t.map((v) => Math.exp(-a * v)), k);
+    const y = expConvolve(
+      t,
+      t.map((v) => Math.exp(-a * v)),
+      k,
+    );
     const exact = (v: number) => (Math.exp(-a * v) - Math.exp(-k * v)) / (k - a);
     for (const i of [200, 1000, 2000]) expect(Math.abs(y[i] - exact(t[i])) / exact(t[i])).toBeLessThan(1e-5);
   });
@@ -28,16 +32,22 @@ describe("recursive exponential convolution", () => {
   });
   it("analytic ∂y/∂k matches central differences (property)", () => {
     fc.assert(
-      fc.property(fc.double({ min: 1e-4, max: 5, noNaN: true }), fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 5, maxLength: 20 }), (k, xs) => {
-        const t = xs.map((_, i) => i * 0.37 + (i % 3) * 0.05);
-        const y = new Float64Array(t.length);
-        const dy = new Float64Array(t.length);
-        expConvolveWithDerivative(t, xs, k, y, dy);
-        const h = 1e-6 * Math.max(k, 1e-3);
-        const yp = expConvolve(t, xs, k + h);
-        const ym = expConvolve(t, xs, k - h);
-        return Array.from(dy).every((d, i) => Math.abs(d - (yp[i] - ym[i]) / (2 * h)) <= 1e-5 * (1 + Math.abs(d)));
-      }),
+      fc.property(
+        fc.double({ min: 1e-4, max: 5, noNaN: true }),
+        fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 5, maxLength: 20 }),
+        (k, xs) => {
+          const t = xs.map((_, i) => i * 0.37 + (i % 3) * 0.05);
+          const y = new Float64Array(t.length);
+          const dy = new Float64Array(t.length);
+          expConvolveWithDerivative(t, xs, k, y, dy);
+          const h = 1e-6 * Math.max(k, 1e-3);
+          const yp = expConvolve(t, xs, k + h);
+          const ym = expConvolve(t, xs, k - h);
+          return Array.from(dy).every(
+            (d, i) => Math.abs(d - (yp[i] - ym[i]) / (2 * h)) <= 1e-5 * (1 + Math.abs(d)),
+          );
+        },
+      ),
     );
   });
 });

@@ -13,7 +13,8 @@ const biexp = (tt: Float64Array): CurveModel => ({
   nParams: 4,
   nPoints: tt.length,
   evaluate(p, out) {
-    for (let i = 0; i < tt.length; i++) out[i] = p[0] * Math.exp(-p[1] * tt[i]) + p[2] * Math.exp(-p[3] * tt[i]);
+    for (let i = 0; i < tt.length; i++)
+      out[i] = p[0] * Math.exp(-p[1] * tt[i]) + p[2] * Math.exp(-p[3] * tt[i]);
   },
   jacobian(p, _f, j) {
     for (let i = 0; i < tt.length; i++) {
@@ -37,7 +38,13 @@ describe("fit helpers", () => {
           const m = biexp(t);
           const y = new Float64Array(t.length);
           m.evaluate(Float64Array.of(a1, k1, a2, k2), y);
-          const r = levenbergMarquardt(m, y, Float64Array.of(a1 * 1.3, k1 * 0.8, a2 * 0.7, k2 * 1.25), { lower: new Float64Array(4) }, ws);
+          const r = levenbergMarquardt(
+            m,
+            y,
+            Float64Array.of(a1 * 1.3, k1 * 0.8, a2 * 0.7, k2 * 1.25),
+            { lower: new Float64Array(4) },
+            ws,
+          );
           return r.converged && [a1, k1, a2, k2].every((v, j) => Math.abs(r.params[j] - v) / v < 1e-8);
         },
       ),
@@ -48,11 +55,18 @@ describe("fit helpers", () => {
     const m = biexp(t);
     const y = new Float64Array(t.length);
     m.evaluate(Float64Array.of(5, 2, 1, 0.2), y);
-    const r = levenbergMarquardt(m, y, Float64Array.of(4, 1, 1, 0.1), { upper: Float64Array.of(10, 1.5, 10, 10), fixed: [false, false, true, false] });
+    const r = levenbergMarquardt(m, y, Float64Array.of(4, 1, 1, 0.1), {
+      upper: Float64Array.of(10, 1.5, 10, 10),
+      fixed: [false, false, true, false],
+    });
     expect(r.params[1]).toBeLessThanOrEqual(1.5);
     expect(r.params[2]).toBe(1);
     expect(r.stderr?.[2]).toBe(0);
-    const bad = levenbergMarquardt(m, Float64Array.from(y, (v, i) => (i === 3 ? Number.NaN : v)), Float64Array.of(4, 1, 1, 0.1));
+    const bad = levenbergMarquardt(
+      m,
+      Float64Array.from(y, (v, i) => (i === 3 ? Number.NaN : v)),
+      Float64Array.of(4, 1, 1, 0.1),
+    );
     expect(bad.status).toBe("invalid-input");
     expect(bad.converged).toBe(false);
   });
@@ -60,7 +74,11 @@ describe("fit helpers", () => {
     const m = biexp(t);
     const y = new Float64Array(t.length);
     m.evaluate(Float64Array.of(5, 3, 1, 0.2), y);
-    const r = multiStartFit(m, y, [Float64Array.of(1, 0.01, 1, 0.011)], { lower: new Float64Array(4), random: 12, seed: 3 });
+    const r = multiStartFit(m, y, [Float64Array.of(1, 0.01, 1, 0.011)], {
+      lower: new Float64Array(4),
+      random: 12,
+      seed: 3,
+    });
     expect(r.converged).toBe(true);
     expect(r.rss).toBeLessThan(1e-16);
     expect(r.starts).toBe(13);
@@ -81,8 +99,20 @@ describe("fit helpers", () => {
   });
   it("integrals: trapezoid exact for lines, log-trapezoid exact for exponentials", () => {
     const tt = [0, 1, 3, 6];
-    expect(trapezoid(tt, tt.map((v) => 2 * v + 1))).toBeCloseTo(42, 12);
-    expect(Array.from(cumulativeTrapezoid(tt, tt.map(() => 2)))).toEqual([0, 2, 6, 12]);
+    expect(
+      trapezoid(
+        tt,
+        tt.map((v) => 2 * v + 1),
+      ),
+    ).toBeCloseTo(42, 12);
+    expect(
+      Array.from(
+        cumulativeTrapezoid(
+          tt,
+          tt.map(() => 2),
+        ),
+      ),
+    ).toEqual([0, 2, 6, 12]);
     const e = tt.map((v) => 3 * Math.exp(-0.4 * v));
     expect(logTrapezoid(tt, e)).toBeCloseTo((3 / 0.4) * (1 - Math.exp(-2.4)), 12);
   });

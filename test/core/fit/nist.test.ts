@@ -24,19 +24,36 @@ const MODELS: Record<string, F> = {
   Lanczos1: (b, [x]) => b[0] * exp(-b[1] * x) + b[2] * exp(-b[3] * x) + b[4] * exp(-b[5] * x),
   Lanczos2: (b, [x]) => b[0] * exp(-b[1] * x) + b[2] * exp(-b[3] * x) + b[4] * exp(-b[5] * x),
   Lanczos3: (b, [x]) => b[0] * exp(-b[1] * x) + b[2] * exp(-b[3] * x) + b[4] * exp(-b[5] * x),
-  Gauss1: (b, [x]) => b[0] * exp(-b[1] * x) + b[2] * exp(-((x - b[3]) ** 2) / b[4] ** 2) + b[5] * exp(-((x - b[6]) ** 2) / b[7] ** 2),
-  Gauss2: (b, [x]) => b[0] * exp(-b[1] * x) + b[2] * exp(-((x - b[3]) ** 2) / b[4] ** 2) + b[5] * exp(-((x - b[6]) ** 2) / b[7] ** 2),
-  Gauss3: (b, [x]) => b[0] * exp(-b[1] * x) + b[2] * exp(-((x - b[3]) ** 2) / b[4] ** 2) + b[5] * exp(-((x - b[6]) ** 2) / b[7] ** 2),
+  Gauss1: (b, [x]) =>
+    b[0] * exp(-b[1] * x) +
+    b[2] * exp(-((x - b[3]) ** 2) / b[4] ** 2) +
+    b[5] * exp(-((x - b[6]) ** 2) / b[7] ** 2),
+  Gauss2: (b, [x]) =>
+    b[0] * exp(-b[1] * x) +
+    b[2] * exp(-((x - b[3]) ** 2) / b[4] ** 2) +
+    b[5] * exp(-((x - b[6]) ** 2) / b[7] ** 2),
+  Gauss3: (b, [x]) =>
+    b[0] * exp(-b[1] * x) +
+    b[2] * exp(-((x - b[3]) ** 2) / b[4] ** 2) +
+    b[5] * exp(-((x - b[6]) ** 2) / b[7] ** 2),
   DanWood: (b, [x]) => b[0] * x ** b[1],
   Kirby2: (b, [x]) => (b[0] + b[1] * x + b[2] * x ** 2) / (1 + b[3] * x + b[4] * x ** 2),
-  Hahn1: (b, [x]) => (b[0] + b[1] * x + b[2] * x ** 2 + b[3] * x ** 3) / (1 + b[4] * x + b[5] * x ** 2 + b[6] * x ** 3),
+  Hahn1: (b, [x]) =>
+    (b[0] + b[1] * x + b[2] * x ** 2 + b[3] * x ** 3) / (1 + b[4] * x + b[5] * x ** 2 + b[6] * x ** 3),
   Nelson: (b, [x1, x2]) => b[0] - b[1] * x1 * exp(-b[2] * x2),
   MGH17: (b, [x]) => b[0] + b[1] * exp(-x * b[3]) + b[2] * exp(-x * b[4]),
   Roszman1: (b, [x]) => b[0] - b[1] * x - atan(b[2] / (x - b[3])) / PI,
   ENSO: (b, [x]) =>
-    b[0] + b[1] * cos((2 * PI * x) / 12) + b[2] * sin((2 * PI * x) / 12) + b[4] * cos((2 * PI * x) / b[3]) + b[5] * sin((2 * PI * x) / b[3]) + b[7] * cos((2 * PI * x) / b[6]) + b[8] * sin((2 * PI * x) / b[6]),
+    b[0] +
+    b[1] * cos((2 * PI * x) / 12) +
+    b[2] * sin((2 * PI * x) / 12) +
+    b[4] * cos((2 * PI * x) / b[3]) +
+    b[5] * sin((2 * PI * x) / b[3]) +
+    b[7] * cos((2 * PI * x) / b[6]) +
+    b[8] * sin((2 * PI * x) / b[6]),
   MGH09: (b, [x]) => (b[0] * (x ** 2 + x * b[1])) / (x ** 2 + x * b[2] + b[3]),
-  Thurber: (b, [x]) => (b[0] + b[1] * x + b[2] * x ** 2 + b[3] * x ** 3) / (1 + b[4] * x + b[5] * x ** 2 + b[6] * x ** 3),
+  Thurber: (b, [x]) =>
+    (b[0] + b[1] * x + b[2] * x ** 2 + b[3] * x ** 3) / (1 + b[4] * x + b[5] * x ** 2 + b[6] * x ** 3),
   BoxBOD: (b, [x]) => b[0] * (1 - exp(-b[1] * x)),
   Rat42: (b, [x]) => b[0] / (1 + exp(b[1] - b[2] * x)),
   MGH10: (b, [x]) => b[0] * exp(b[1] / (x + b[2])),
@@ -58,7 +75,7 @@ const KNOWN_FAILURES: Record<string, string> = {
     "start 1 is 4–5 orders of magnitude from the solution along a narrow curved valley; 800 iterations are not enough; reported as 'max-iterations' (NIST: 'Higher' difficulty)",
 };
 
-function fit(name: string, start: number[]) {
+function fitProblem(name: string, start: number[]) {
   const d = readNistNonlinear(name);
   const f = MODELS[name];
   const tr = TRANSFORM[name] ?? ((v: number) => v);
@@ -74,7 +91,12 @@ function fit(name: string, start: number[]) {
   const digits = Math.min(...d.certified.map((c, k) => lre(res.params[k], c)));
   const rssDigits = name === "Lanczos1" ? (Math.abs(res.rss - d.rss) < 1e-19 ? 16 : 0) : lre(res.rss, d.rss);
   // Lanczos1's certified RSS (1.4e-25) and SDs sit at rounding level (README): SDs not comparable
-  const sdDigits = name === "Lanczos1" ? 16 : res.stderr ? Math.min(...d.certifiedSd.map((c, k) => lre((res.stderr as Float64Array)[k], c))) : 0;
+  const sdDigits =
+    name === "Lanczos1"
+      ? 16
+      : res.stderr
+        ? Math.min(...d.certifiedSd.map((c, k) => lre((res.stderr as Float64Array)[k], c)))
+        : 0;
   return { res, digits, rssDigits, sdDigits };
 }
 
@@ -87,16 +109,17 @@ describe("Levenberg–Marquardt on NIST StRD nonlinear problems", () => {
       const key = `${name}/start${s}`;
       it(key, () => {
         const d = readNistNonlinear(name);
-        const r = fit(name, s === 1 ? d.start1 : d.start2);
+        const r = fitProblem(name, s === 1 ? d.start1 : d.start2);
         const ok = r.digits >= 6 && r.rssDigits >= 6 && r.sdDigits >= 4;
         total++;
         if (ok) passed++;
-        summary.push(`${key}: params ${r.digits.toFixed(1)} digits, rss ${r.rssDigits.toFixed(1)}, sd ${r.sdDigits.toFixed(1)}, ${r.res.status} (${r.res.message}), ${r.res.iterations} it`);
+        summary.push(
+          `${key}: params ${r.digits.toFixed(1)} digits, rss ${r.rssDigits.toFixed(1)}, sd ${r.sdDigits.toFixed(1)}, ${r.res.status} (${r.res.message}), ${r.res.iterations} it`,
+        );
         if (KNOWN_FAILURES[key]) {
           expect(ok, `${key} is listed as a known failure but passes: remove it from the list`).toBe(false);
           expect(r.res.converged, `${key} fails: the solver must not claim convergence`).toBe(false);
-        }
-        else expect(ok, `${key}: ${summary[summary.length - 1]}`).toBe(true);
+        } else expect(ok, `${key}: ${summary[summary.length - 1]}`).toBe(true);
       });
     }
   }

@@ -16,7 +16,10 @@ import { lre, readNistLinear } from "../../helpers/nist.js";
 function design(name: string, x: number[][], p: number): Float64Array {
   if (name.startsWith("NoInt")) return Float64Array.from(x.map((r) => r[0]));
   if (name === "Longley") return Float64Array.from(x.flatMap((r) => [1, ...r]));
-  return polynomialDesign(x.map((r) => r[0]), p - 1);
+  return polynomialDesign(
+    x.map((r) => r[0]),
+    p - 1,
+  );
 }
 
 const CASES: [string, number][] = [
@@ -52,9 +55,20 @@ describe("linear least squares vs NIST StRD", () => {
   }
   it("Filip (degree 10, condition ~1e15): solved or flagged as ill-conditioned, never silently wrong", () => {
     const d = readNistLinear("Filip");
-    const fit = linearLeastSquares(polynomialDesign(d.x.map((r) => r[0]), 10), d.y.length, 11, d.y);
-    const digits = fit.rank === 11 ? Math.min(...d.certified.map((c, j) => lre(fit.coefficients[j] as number, c))) : 0;
-    console.log(`Filip: rank ${fit.rank}, condition ${fit.condition.toExponential(2)}, ${digits.toFixed(1)} digits`);
+    const fit = linearLeastSquares(
+      polynomialDesign(
+        d.x.map((r) => r[0]),
+        10,
+      ),
+      d.y.length,
+      11,
+      d.y,
+    );
+    const digits =
+      fit.rank === 11 ? Math.min(...d.certified.map((c, j) => lre(fit.coefficients[j] as number, c))) : 0;
+    console.log(
+      `Filip: rank ${fit.rank}, condition ${fit.condition.toExponential(2)}, ${digits.toFixed(1)} digits`,
+    );
     expect(fit.illConditioned || digits >= 6).toBe(true);
     if (digits < 6) expect(fit.illConditioned).toBe(true);
   });
@@ -62,7 +76,12 @@ describe("linear least squares vs NIST StRD", () => {
     const t = parseCsv(readFileSync(`${REF}/nist/Longley.csv`, "utf8"));
     const ref = parseCsv(readFileSync(`${REF}/nist/Longley_R_lm.csv`, "utf8"));
     const X = Float64Array.from(t.rows.flatMap((r) => [1, ...r.slice(0, 6).map(Number)]));
-    const fit = linearLeastSquares(X, t.rows.length, 7, t.rows.map((r) => Number(r[6])));
+    const fit = linearLeastSquares(
+      X,
+      t.rows.length,
+      7,
+      t.rows.map((r) => Number(r[6])),
+    );
     ref.rows.forEach((r, j) => {
       expect(lre(fit.coefficients[j] as number, Number(r[1]))).toBeGreaterThanOrEqual(11);
       expect(lre(fit.standardErrors[j] as number, Number(r[2]))).toBeGreaterThanOrEqual(11);
@@ -79,7 +98,12 @@ describe("linear least squares vs NIST StRD", () => {
     const X = Float64Array.from([1, 0, 1, 1, 1, 2, 1, 3]);
     const y = [0.1, 1.2, 1.9, 3.2];
     const w = linearLeastSquares(X, 4, 2, y, { weights: [1, 2, 1, 3] });
-    const rep = linearLeastSquares(Float64Array.from([1, 0, 1, 1, 1, 1, 1, 2, 1, 3, 1, 3, 1, 3]), 7, 2, [0.1, 1.2, 1.2, 1.9, 3.2, 3.2, 3.2]);
+    const rep = linearLeastSquares(
+      Float64Array.from([1, 0, 1, 1, 1, 1, 1, 2, 1, 3, 1, 3, 1, 3]),
+      7,
+      2,
+      [0.1, 1.2, 1.2, 1.9, 3.2, 3.2, 3.2],
+    );
     expect(w.coefficients[0]).toBeCloseTo(rep.coefficients[0] as number, 12);
     expect(w.coefficients[1]).toBeCloseTo(rep.coefficients[1] as number, 12);
   });

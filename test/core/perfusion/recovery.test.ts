@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parkerAif } from "../../../src/core/perfusion/aif.js";
 import { DceModel } from "../../../src/core/perfusion/dceModel.js";
-import { MODEL_PARAMETERS, type DceModelName } from "../../../src/core/perfusion/models.js";
+import { type DceModelName, MODEL_PARAMETERS } from "../../../src/core/perfusion/models.js";
 
 const t = Array.from({ length: 80 }, (_, i) => i * 4);
 const cp = Float64Array.from(parkerAif(t, 20), (v) => v / (1 - 0.42));
@@ -20,7 +20,9 @@ describe("noise-free synthetic curves recover the parameters to 1e-6 relative", 
       const y = m.curve(p);
       const f = m.fit(y);
       expect(f.converged).toBe(true);
-      MODEL_PARAMETERS[name].forEach((spec, j) => expect(Math.abs(f.params[spec.key] - p[j]) / p[j], spec.key).toBeLessThan(1e-6));
+      MODEL_PARAMETERS[name].forEach((spec, j) =>
+        expect(Math.abs(f.params[spec.key] - p[j]) / p[j], spec.key).toBeLessThan(1e-6),
+      );
     });
   }
   it("flags a curve with NaN samples instead of fitting it", () => {

@@ -10,7 +10,12 @@ describe("graphical analysis on analytic tissue curves", () => {
     // Ct = K1/(k2+k3)·[k3·∫Cp + k2·(Cp ⊗ e^{−(k2+k3)t})], Cp ⊗ e^{−kt} = 10(e^{−αt} − e^{−kt})/(k − α)
     const [K1, k2, k3, a] = [0.3, 0.2, 0.05, 0.05];
     const k = k2 + k3;
-    const ct = t.map((x) => (K1 / k) * (k3 * (10 / a) * (1 - Math.exp(-a * x)) + k2 * ((10 * (Math.exp(-a * x) - Math.exp(-k * x))) / (k - a))));
+    const ct = t.map(
+      (x) =>
+        (K1 / k) *
+        (k3 * (10 / a) * (1 - Math.exp(-a * x)) +
+          k2 * ((10 * (Math.exp(-a * x) - Math.exp(-k * x))) / (k - a))),
+    );
     const r = patlak(t, cp, ct, { maxErrPct: 0.5 });
     expect(Math.abs(r.slope - (K1 * k3) / k) / ((K1 * k3) / k)).toBeLessThan(2e-3);
     expect(r.tStar).toBeGreaterThan(5);

@@ -8,7 +8,12 @@ describe("NCA: IV infusion against a hand calculation", () => {
   // t = 0,1,2,4,8 h; C = 0,10,8,4,1 mg/L; 1 h infusion of 100 mg; linear trapezoids.
   // AUClast = 5 + 9 + 12 + 10 = 36; AUMClast = 5 + 13 + 32 + 48 = 98.
   // λz from (2,8),(4,4),(8,1): C = 8·2^{−(t−2)/2} exactly, so λz = ln2/2.
-  const r = nca([0, 1, 2, 4, 8], [0, 10, 8, 4, 1], { route: "iv-infusion", tinf: 1, dose: 100, auc: "linear" });
+  const r = nca([0, 1, 2, 4, 8], [0, 10, 8, 4, 1], {
+    route: "iv-infusion",
+    tinf: 1,
+    dose: 100,
+    auc: "linear",
+  });
   const lz = Math.LN2 / 2;
   const aucInf = 36 + 1 / lz;
   const aumcInf = 98 + 8 / lz + 1 / lz ** 2;
@@ -37,7 +42,9 @@ describe("NCA: IV infusion against a hand calculation", () => {
 
 describe("NCA: bad input and missing values", () => {
   it("names non-monotone and duplicate times and negative concentrations", () => {
-    expect(() => checkProfile([0, 2, 1], [1, 2, 3], "S1")).toThrow(/S1: time\[2\]: got 1; expected times in increasing order/);
+    expect(() => checkProfile([0, 2, 1], [1, 2, 3], "S1")).toThrow(
+      /S1: time\[2\]: got 1; expected times in increasing order/,
+    );
     expect(() => checkProfile([0, 1, 1], [1, 2, 3], "S1")).toThrow(/duplicate/);
     expect(() => checkProfile([0, 1, 2], [1, -2, 3], "S1")).toThrow(/conc\[1\]: got -2/);
     expect(() => checkProfile([0, 1], [1], "S1")).toThrow(InputError);
@@ -86,16 +93,22 @@ describe("NCA properties", () => {
   });
   it("log-down AUC never exceeds linear AUC on a declining profile; doubling the dose halves CL·AUC-invariants", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 4, maxLength: 10 }), (raw) => {
-        const c = [...raw].sort((a, b) => b - a);
-        const t = c.map((_, i) => i + 1);
-        const lin = nca(t, c, { route: "iv-bolus", auc: "linear", dose: 1 });
-        const log = nca(t, c, { route: "iv-bolus", auc: "linlog", dose: 1 });
-        const two = nca(t, c, { route: "iv-bolus", auc: "linear", dose: 2 });
-        const okAuc = (log.params.AUCLST as number) <= (lin.params.AUCLST as number) * (1 + 1e-12);
-        const okCl = lin.params.CLO === null || Math.abs((two.params.CLO as number) - 2 * (lin.params.CLO as number)) < 1e-9 * (two.params.CLO as number);
-        return okAuc && okCl;
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 4, maxLength: 10 }),
+        (raw) => {
+          const c = [...raw].sort((a, b) => b - a);
+          const t = c.map((_, i) => i + 1);
+          const lin = nca(t, c, { route: "iv-bolus", auc: "linear", dose: 1 });
+          const log = nca(t, c, { route: "iv-bolus", auc: "linlog", dose: 1 });
+          const two = nca(t, c, { route: "iv-bolus", auc: "linear", dose: 2 });
+          const okAuc = (log.params.AUCLST as number) <= (lin.params.AUCLST as number) * (1 + 1e-12);
+          const okCl =
+            lin.params.CLO === null ||
+            Math.abs((two.params.CLO as number) - 2 * (lin.params.CLO as number)) <
+              1e-9 * (two.params.CLO as number);
+          return okAuc && okCl;
+        },
+      ),
     );
   });
 });

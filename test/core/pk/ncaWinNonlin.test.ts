@@ -22,13 +22,54 @@ interface Case {
   dose?: number;
 }
 const CASES: Case[] = [
-  { file: "Final_Parameters_Pivoted_Theoph_Linear.csv", data: "Theoph.csv", route: "ev", auc: "linear", dose: 320 },
-  { file: "Final_Parameters_Pivoted_Theoph_Log.csv", data: "Theoph.csv", route: "ev", auc: "linlog", dose: 320 },
-  { file: "Final_Parameters_Pivoted_Indometh_Linear.csv", data: "Indometh.csv", route: "iv-bolus", auc: "linear", dose: 25 },
-  { file: "Final_Parameters_Pivoted_Indometh_Log.csv", data: "Indometh.csv", route: "iv-bolus", auc: "linlog", dose: 25 },
-  { file: "Final_Parameters_Pivoted_Indometh_Linear_Wrong_Extravascular.csv", data: "Indometh.csv", route: "ev", auc: "linear", dose: 25 },
-  { file: "Final_Parameters_Pivoted_Indometh_Log_Wrong_Extravascular.csv", data: "Indometh.csv", route: "ev", auc: "linlog", dose: 25 },
-  { file: "Final_Parameters_Pivoted_Indometh_Linear_NoDose.csv", data: "Indometh.csv", route: "ev", auc: "linear" },
+  {
+    file: "Final_Parameters_Pivoted_Theoph_Linear.csv",
+    data: "Theoph.csv",
+    route: "ev",
+    auc: "linear",
+    dose: 320,
+  },
+  {
+    file: "Final_Parameters_Pivoted_Theoph_Log.csv",
+    data: "Theoph.csv",
+    route: "ev",
+    auc: "linlog",
+    dose: 320,
+  },
+  {
+    file: "Final_Parameters_Pivoted_Indometh_Linear.csv",
+    data: "Indometh.csv",
+    route: "iv-bolus",
+    auc: "linear",
+    dose: 25,
+  },
+  {
+    file: "Final_Parameters_Pivoted_Indometh_Log.csv",
+    data: "Indometh.csv",
+    route: "iv-bolus",
+    auc: "linlog",
+    dose: 25,
+  },
+  {
+    file: "Final_Parameters_Pivoted_Indometh_Linear_Wrong_Extravascular.csv",
+    data: "Indometh.csv",
+    route: "ev",
+    auc: "linear",
+    dose: 25,
+  },
+  {
+    file: "Final_Parameters_Pivoted_Indometh_Log_Wrong_Extravascular.csv",
+    data: "Indometh.csv",
+    route: "ev",
+    auc: "linlog",
+    dose: 25,
+  },
+  {
+    file: "Final_Parameters_Pivoted_Indometh_Linear_NoDose.csv",
+    data: "Indometh.csv",
+    route: "ev",
+    auc: "linear",
+  },
 ];
 
 /** WinNonlin column → PPTESTCD for a route (MRT names differ by route). */
@@ -91,7 +132,8 @@ describe("NCA conformance with Phoenix WinNonlin", () => {
           }
           const rel = r === 0 ? Math.abs(m) : Math.abs(m - r) / Math.abs(r);
           if (rel > worst.rel) worst = { rel, where: `${cs.file} ${subject} ${col}` };
-          if (r === 0 ? Math.abs(m) > 1e-9 : rel > 1e-4) failures.push(`${subject} ${col}: ${m} vs ${r} (rel ${rel.toExponential(2)})`);
+          if (r === 0 ? Math.abs(m) > 1e-9 : rel > 1e-4)
+            failures.push(`${subject} ${col}: ${m} vs ${r} (rel ${rel.toExponential(2)})`);
         });
       }
       expect(failures, failures.slice(0, 10).join("\n")).toEqual([]);
@@ -99,7 +141,9 @@ describe("NCA conformance with Phoenix WinNonlin", () => {
   }
   it("reports the comparison count and worst deviation", () => {
     // printed for the closing note; asserts that the harness actually compared values
-    console.log(`NCA vs WinNonlin: ${compared} values compared, worst relative deviation ${worst.rel.toExponential(2)} (${worst.where})`);
+    console.log(
+      `NCA vs WinNonlin: ${compared} values compared, worst relative deviation ${worst.rel.toExponential(2)} (${worst.where})`,
+    );
     expect(compared).toBeGreaterThan(1500);
     expect(worst.rel).toBeLessThan(1e-4);
   });

@@ -27,7 +27,17 @@ describe("sparse-sampling AUC (Bailer 1988)", () => {
     expect((z.ciUpper - z.auc) / z.se).toBeCloseTo(1.959963984540054, 10);
   });
   it("rejects duplicate times and empty time points", () => {
-    expect(() => sparseAuc([{ time: 1, values: [1] }, { time: 1, values: [2] }])).toThrow(/distinct sampling times/);
-    expect(() => sparseAuc([{ time: 1, values: [] }, { time: 2, values: [2] }])).toThrow(/at least one measured value/);
+    expect(() =>
+      sparseAuc([
+        { time: 1, values: [1] },
+        { time: 1, values: [2] },
+      ]),
+    ).toThrow(/distinct sampling times/);
+    expect(() =>
+      sparseAuc([
+        { time: 1, values: [] },
+        { time: 2, values: [2] },
+      ]),
+    ).toThrow(/at least one measured value/);
   });
 });
