@@ -5,12 +5,20 @@
  * tissue.csv: `time_s` + one column per curve (mM); aif.csv: `time_s` + `cp_mM` (plasma) or
  * `cb_mM` (blood, converted with --hct).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
+import { frameCount, voxelCount3d } from "../../core/image/volume.js";
+import { signalToConcentration } from "../../core/mri/spgr.js";
 import { bloodToPlasma } from "../../core/perfusion/aif.js";
 import { DceModel } from "../../core/perfusion/dceModel.js";
 import type { DceModelName } from "../../core/perfusion/models.js";
+import { fitDceMap } from "../../engine/fitMap.js";
 import { hasColumn, numericColumn, readCsv } from "../../io/csv.js";
+import { readNifti, writeNifti } from "../../io/nifti.js";
+import { VERSION } from "../../version.js";
 import { parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
@@ -106,4 +114,166 @@ export function register(program: Command): void {
       });
       emit(out, o);
     });
+
+  dce
+    .command("map")
+    .description("voxelwise tracer-kinetic maps (worker threads), written as NIfTI with a status map")
+    .argument("<dyn.nii.gz>", "4D dynamic image: SPGR signal (with --t1) or concentration in mM (without)")
+    .requiredOption("--aif <aif.csv>", "time_s + cp_mM (plasma) or cb_mM (blood)")
+    .requiredOption("--model <m>", "tofts | etofts | patlak | 2cxm | 2cum")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--t1 <t1map.nii.gz>", "pre-contrast T1 map (s): converts signal to concentration")
+    .option("--mask <mask.nii.gz>", "voxels to fit (> 0); default all")
+    .option("--fa-deg <n>", "flip angle (with --t1)")
+    .option("--tr-ms <n>", "repetition time (with --t1)")
+    .option("--r1 <n>", "relaxivity (1/s/mM, with --t1)", "4.5")
+    .option("--baseline <n>", "pre-contrast frames (with --t1)", "5")
+    .option("--hct <h>", "hematocrit for a blood AIF", "0.42")
+    .option("--delay", "fit the bolus-arrival delay per voxel")
+    .option("--threads <n>", "worker threads (default: all cores)")
+    .option("--chunk-size <n>", "voxels per worker task", "256")
+    .option("--json", "print a summary as JSON")
+    .action(
+      async (
+        dynPath: string,
+        o: DceFitCli & {
+          out: string;
+          t1?: string;
+          mask?: string;
+          faDeg?: string;
+          trMs?: string;
+          r1: string;
+          baseline: string;
+          chunkSize: string;
+        },
+      ) => {
+        const model = parseChoice("--model", o.model, [
+          "tofts",
+          "etofts",
+          "patlak",
+          "2cxm",
+          "2cum",
+        ] as const) as DceModelName;
+        const threads =
+          o.threads !== undefined
+            ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
+            : undefined;
+        const dyn = readNifti(dynPath);
+        const nv = voxelCount3d(dyn);
+        const nt = frameCount(dyn);
+        const aifTable = readCsv(o.aif);
+        const t = numericColumn(aifTable, "time_s");
+        if (t.length !== nt)
+          throw new InputError({
+            file: o.aif,
+            field: "time_s",
+            value: t.length,
+            expected: `${nt} samples (frames of ${dynPath})`,
+          });
+        const cp = hasColumn(aifTable, "cp_mM")
+          ? numericColumn(aifTable, "cp_mM")
+          : bloodToPlasma(
+              numericColumn(aifTable, "cb_mM"),
+              parseNumberOption("--hct", o.hct, { min: 0, max: 0.99 }),
+            );
+        const mask = o.mask ? readNifti(o.mask) : null;
+        if (mask && voxelCount3d(mask) !== nv)
+          throw new InputError({
+            file: o.mask,
+            field: "dims",
+            value: mask.dims,
+            expected: `the grid of ${dynPath} (${dyn.dims.slice(0, 3).join("×")})`,
+          });
+        let conc: Float32Array | Float64Array = dyn.data;
+        if (o.t1) {
+          const t1 = readNifti(o.t1);
+          if (voxelCount3d(t1) !== nv)
+            throw new InputError({
+              file: o.t1,
+              field: "dims",
+              value: t1.dims,
+              expected: `the grid of ${dynPath}`,
+            });
+          const faDeg = parseNumberOption("--fa-deg", o.faDeg, { min: 0, exclusiveMin: true, max: 180 });
+          const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
+          const r1 = parseNumberOption("--r1", o.r1, { min: 0, exclusiveMin: true });
+          const baselineSamples = parseNumberOption("--baseline", o.baseline, { min: 2, integer: true });
+          conc = new Float32Array(dyn.data.length);
+          const sig = new Float64Array(nt);
+          for (let v = 0; v < nv; v++) {
+            if (mask && !(mask.data[v] > 0)) continue;
+            for (let f = 0; f < nt; f++) sig[f] = dyn.data[f * nv + v];
+            const c = signalToConcentration(sig, { faDeg, trS, r1, baselineSamples, t10S: t1.data[v] });
+            for (let f = 0; f < nt; f++) conc[f * nv + v] = c[f];
+          }
+        }
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, format: " {bar} {percentage}% | {value}/{total} chunks" },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
+        let started = false;
+        const t0 = performance.now();
+        const res = await fitDceMap({
+          model,
+          timeS: t,
+          aif: cp,
+          conc,
+          nVoxels: nv,
+          mask: (v) => !mask || mask.data[v] > 0,
+          fitDelay: o.delay === true,
+          threads,
+          chunkSize: parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true }),
+          onProgress: (done, total) => {
+            if (bar && !started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar?.update(done);
+            if (!bar && (done === total || done % Math.max(1, Math.round(total / 10)) === 0))
+              process.stderr.write(`dce map: ${done}/${total} chunks\n`);
+          },
+        });
+        bar?.stop();
+        mkdirSync(o.out, { recursive: true });
+        const geom = { dims: dyn.dims.slice(0, 3), spacingMm: dyn.spacingMm, affine: dyn.affine };
+        const files: string[] = [];
+        for (const [k, m] of Object.entries(res.maps)) {
+          writeNifti(join(o.out, `${k}.nii.gz`), { ...geom, data: Float32Array.from(m) });
+          files.push(`${k}.nii.gz`);
+        }
+        writeNifti(
+          join(o.out, "status.nii.gz"),
+          { ...geom, data: Float32Array.from(res.status) },
+          { datatype: "uint8", description: "0 ok 1 not converged 2 invalid 3 outside mask" },
+        );
+        files.push("status.nii.gz");
+        const counts = { converged: 0, notConverged: 0, invalid: 0 };
+        for (const s of res.status) {
+          if (s === 0) counts.converged++;
+          else if (s === 1) counts.notConverged++;
+          else if (s === 2) counts.invalid++;
+        }
+        const summary = {
+          model,
+          voxels: res.fitted,
+          ...counts,
+          workers: res.workers,
+          seconds: (performance.now() - t0) / 1000,
+          files,
+          out: o.out,
+        };
+        writeFileSync(
+          join(o.out, "dce_map.json"),
+          `${JSON.stringify({ ...summary, software: `eprscope ${VERSION}`, input: dynPath, aif: o.aif, status_codes: { 0: "converged", 1: "not converged", 2: "invalid input", 3: "outside mask" } }, null, 2)}\n`,
+        );
+        emit(
+          summary,
+          { json: o.json },
+          () =>
+            `${res.fitted} voxels fitted (${counts.converged} converged, ${counts.notConverged} flagged, ${counts.invalid} invalid) with ${res.workers} thread(s) in ${summary.seconds.toFixed(1)} s → ${o.out}\n`,
+        );
+      },
+    );
 }

@@ -11,6 +11,7 @@
  * Bounds as the OSIPI test set-up: Ktrans, PS 0–5 /min, v's 0–1, Fp 0–2 /min, delay ±10 s.
  */
 import { InputError } from "../errors.js";
+import { expConvolveWithDerivative } from "../fit/expConvolution.js";
 import { cumulativeTrapezoid } from "../fit/integrate.js";
 import { createLmWorkspace, type LmWorkspace, levenbergMarquardt } from "../fit/levenbergMarquardt.js";
 import { linearLeastSquares } from "../fit/linearLeastSquares.js";
@@ -22,6 +23,8 @@ export interface DceFitOptions {
   /** fit the bolus-arrival delay (s) */
   fitDelay?: boolean;
   delayBoundsS?: [number, number];
+  /** voxelwise mode: only the linear (or default) start, tolerances 1e-8 */
+  fast?: boolean;
 }
 
 export interface DceFit {
@@ -205,6 +208,25 @@ export class DceModel {
         self.curve(p, delay, out);
       },
     };
+    // analytic Jacobian for (extended) Tofts without delay: C = Ktrans·(ca ⊛ e^{−kep t}) [+ vp·ca],
+    // kep = Ktrans/ve; ∂C/∂Ktrans = conv + (Ktrans/ve)·∂conv/∂kep, ∂C/∂ve = −(Ktrans/ve)²·∂conv/∂kep
+    if (!fitDelay && (this.model === "tofts" || this.model === "etofts")) {
+      const conv = this.scratch.conv2;
+      const dconv = this.shiftedIntegral;
+      const ca = this.aif;
+      model.jacobian = (p, _f, jac) => {
+        const ve = Math.max(p[1], 1e-9);
+        const r = p[0] / ve;
+        expConvolveWithDerivative(self.tMin, ca, r, conv, dconv);
+        for (let i = 0; i < n; i++) {
+          jac[i * np] = conv[i] + r * dconv[i];
+          jac[i * np + 1] = -r * r * dconv[i];
+          if (np === 3) jac[i * np + 2] = ca[i];
+        }
+      };
+    }
+    if (opts.fast) starts.splice(1);
+    const tol = opts.fast ? 1e-8 : 1e-10;
     let best: FitResult | undefined;
     const ws = fitDelay ? this.wsDelay : this.ws;
     for (const s of starts) {
@@ -213,7 +235,7 @@ export class DceModel {
         model,
         y,
         p0,
-        { lower, upper, ftol: 1e-10, xtol: 1e-10, gtol: 1e-12, typicalScale },
+        { lower, upper, ftol: tol, xtol: tol, gtol: 1e-12, typicalScale },
         ws,
       );
       if (!best || (r.converged && !best.converged) || (r.converged === best.converged && r.rss < best.rss))
