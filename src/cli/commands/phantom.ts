@@ -1,4 +1,67 @@
+/**
+ * `eprscope phantom <kind> --out DIR` — digital reference objects with known ground truth.
+ *  - dce: one tumour DCE-MRI dataset (12×12×4 voxels, 60 frames; extended-Tofts truth maps with
+ *    rim/core structure, T1 map, mask, Parker blood AIF) as NIfTI + aif.csv + truth maps.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
+import { Rng } from "../../core/random.js";
+import { acquisition, DCE, writeAifCsv, writeDceDataset } from "../../study/demo/dce.js";
+import { parseChoice, parseNumberOption } from "../options.js";
+import { emit } from "../output.js";
 
-/** `eprscope phantom` — registered by its capability (see DESIGN.md "Interfaces"). */
-export function register(_program: Command): void {}
+export function register(program: Command): void {
+  program
+    .command("phantom")
+    .description("write a digital reference object with known ground truth")
+    .argument("<kind>", "dce")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--ktrans <v>", "tumour Ktrans (1/min)", "0.12")
+    .option("--ve <v>", "tumour ve", "0.3")
+    .option("--vp <v>", "tumour vp", "0.04")
+    .option("--seed <n>", "random seed", "1")
+    .option("--json", "print a summary as JSON")
+    .action(
+      (
+        kind: string,
+        o: { out: string; ktrans: string; ve: string; vp: string; seed: string; json?: boolean },
+      ) => {
+        parseChoice("kind", kind, ["dce"] as const);
+        const truth = {
+          ktransPerMin: parseNumberOption("--ktrans", o.ktrans, { min: 0, max: 5 }),
+          ve: parseNumberOption("--ve", o.ve, { min: 0, exclusiveMin: true, max: 1 }),
+          vp: parseNumberOption("--vp", o.vp, { min: 0, max: 1 }),
+        };
+        mkdirSync(join(o.out, "dce"), { recursive: true });
+        writeAifCsv(join(o.out, "dce", "aif.csv"));
+        const w = writeDceDataset(
+          o.out,
+          "dce/tumour",
+          truth,
+          new Rng(parseNumberOption("--seed", o.seed, { integer: true })),
+        );
+        const meta = {
+          kind,
+          truth,
+          roiMeanKtransPerMin: w.meanKtrans,
+          roiMeanVp: w.meanVp,
+          files: [
+            ...w.files,
+            "dce/aif.csv",
+            "truth/tumour_Ktrans_per_min.nii.gz",
+            "truth/tumour_ve.nii.gz",
+            "truth/tumour_vp.nii.gz",
+          ],
+          acquisition: acquisition("tumour"),
+          dims: [DCE.nx, DCE.ny, DCE.nz, DCE.frames],
+        };
+        writeFileSync(join(o.out, "phantom.json"), `${JSON.stringify(meta, null, 2)}\n`);
+        emit(
+          meta,
+          { json: o.json },
+          () => `wrote DCE phantom to ${o.out} (${meta.files.length} files; truth in truth/)\n`,
+        );
+      },
+    );
+}

@@ -48,85 +48,132 @@ export function tumourClasses(): Uint8Array {
   return out;
 }
 
-export function writeDemoDce(dir: string, demo: DemoStudy): void {
-  mkdirSync(join(dir, "dce"), { recursive: true });
-  mkdirSync(join(dir, "truth"), { recursive: true });
-  const rng = new Rng(demo.truth.seed + 2);
+export interface DceTruth {
+  ktransPerMin: number;
+  ve: number;
+  vp: number;
+}
+
+/**
+ * Write one tumour's DCE dataset (dynamic signal, T1 map, mask, truth maps) under `base`
+ * (relative to dir); returns the ROI means of the truth maps.
+ */
+export function writeDceDataset(
+  dir: string,
+  base: string,
+  tt: DceTruth,
+  rng: Rng,
+): { meanKtrans: number; meanVp: number; files: string[] } {
   const t = dceTimeS();
-  const cb = parkerAif(t, DCE.arrivalS);
-  writeFileSync(
-    join(dir, "dce", "aif.csv"),
-    `time_s,cb_mM\n${t.map((v, i) => `${v},${cb[i]}`).join("\n")}\n`,
-  );
-  const cp = bloodToPlasma(cb, DCE.hct);
+  const cp = bloodToPlasma(parkerAif(t, DCE.arrivalS), DCE.hct);
   const tMin = t.map((v) => v / 60);
   const cls = tumourClasses();
   const nvox = cls.length;
   const affine = identityAffine(SPACING);
   const scratch = createScratch(t.length);
   const ct = new Float64Array(t.length);
+  const dyn = new Float32Array(nvox * t.length);
+  const t1 = new Float32Array(nvox);
+  const kMap = new Float32Array(nvox);
+  const veMap = new Float32Array(nvox);
+  const vpMap = new Float32Array(nvox);
+  let sumK = 0;
+  let sumVp = 0;
+  let nIn = 0;
+  for (let v = 0; v < nvox; v++) {
+    const c = cls[v];
+    const kt = c === 2 ? tt.ktransPerMin * 1.3 : c === 1 ? tt.ktransPerMin * 0.4 : 0.01;
+    const vp = c === 2 ? tt.vp * 1.2 : c === 1 ? tt.vp * 0.5 : 0.01;
+    const ve = c === 0 ? 0.1 : tt.ve;
+    kMap[v] = kt;
+    veMap[v] = ve;
+    vpMap[v] = vp;
+    if (c > 0) {
+      sumK += kt;
+      sumVp += vp;
+      nIn++;
+    }
+    const t10 = DCE.t10S * rng.logNormal(1, 0.05);
+    t1[v] = t10;
+    predict("etofts", [kt, ve, vp], tMin, cp, ct, scratch);
+    const s0 = spgrSignal(1000, 1 / t10, DCE.trMs / 1000, DCE.faDeg);
+    for (let f = 0; f < t.length; f++) {
+      const sig = spgrSignal(1000, 1 / t10 + DCE.r1 * ct[f], DCE.trMs / 1000, DCE.faDeg);
+      dyn[f * nvox + v] = sig + 0.01 * s0 * rng.normal();
+    }
+  }
+  const vol3 = { dims: [DCE.nx, DCE.ny, DCE.nz], spacingMm: SPACING, affine };
+  writeNifti(
+    join(dir, `${base}_dyn.nii.gz`),
+    { ...vol3, dims: [DCE.nx, DCE.ny, DCE.nz, t.length], data: dyn, frameS: DCE.frameS } as Volume,
+    { description: "DCE SPGR signal (a.u.)" },
+  );
+  writeNifti(join(dir, `${base}_t1.nii.gz`), { ...vol3, data: t1 } as Volume, { description: "T1 (s)" });
+  writeNifti(
+    join(dir, `${base}_mask.nii.gz`),
+    { ...vol3, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) } as Volume,
+    { datatype: "uint8", description: "tumour mask" },
+  );
+  const truthBase = base.replace(/^dce\//, "truth/");
+  mkdirSync(join(dir, truthBase, ".."), { recursive: true });
+  writeNifti(join(dir, `${truthBase}_Ktrans_per_min.nii.gz`), { ...vol3, data: kMap } as Volume, {
+    description: "truth Ktrans (1/min)",
+  });
+  writeNifti(join(dir, `${truthBase}_ve.nii.gz`), { ...vol3, data: veMap } as Volume, {
+    description: "truth ve",
+  });
+  writeNifti(join(dir, `${truthBase}_vp.nii.gz`), { ...vol3, data: vpMap } as Volume, {
+    description: "truth vp",
+  });
+  return {
+    meanKtrans: sumK / nIn,
+    meanVp: sumVp / nIn,
+    files: [`${base}_dyn.nii.gz`, `${base}_t1.nii.gz`, `${base}_mask.nii.gz`],
+  };
+}
+
+export function writeAifCsv(path: string): void {
+  const t = dceTimeS();
+  const cb = parkerAif(t, DCE.arrivalS);
+  writeFileSync(path, `time_s,cb_mM\n${t.map((v, i) => `${v},${cb[i]}`).join("\n")}\n`);
+}
+
+export function acquisition(tumour: string): Record<string, number | string> {
+  return {
+    tumour,
+    flipAngleDeg: DCE.faDeg,
+    trMs: DCE.trMs,
+    frameS: DCE.frameS,
+    relaxivityPerMMPerS: DCE.r1,
+    baselineFrames: DCE.baselineFrames,
+    hematocrit: DCE.hct,
+    aif: "dce/aif.csv",
+    model: "etofts",
+    fieldStrengthT: 7,
+    agent: "Gd-DOTA",
+  };
+}
+
+export function writeDemoDce(dir: string, demo: DemoStudy): void {
+  mkdirSync(join(dir, "dce"), { recursive: true });
+  mkdirSync(join(dir, "truth"), { recursive: true });
+  const rng = new Rng(demo.truth.seed + 2);
+  writeAifCsv(join(dir, "dce", "aif.csv"));
   const truthRows: string[] = ["subject,tumour,Ktrans_per_min,ve,vp,roi_mean_Ktrans_per_min,roi_mean_vp"];
   for (const s of demo.truth.subjects.filter((x) => x.imaging)) {
     for (const tu of ["tumour_psma", "tumour_flu"] as TumourId[]) {
       const tt = s.tumours[tu];
-      const dyn = new Float32Array(nvox * t.length);
-      const t1 = new Float32Array(nvox);
-      let sumK = 0;
-      let sumVp = 0;
-      let nIn = 0;
-      for (let v = 0; v < nvox; v++) {
-        const c = cls[v];
-        const kt = c === 2 ? tt.ktransPerMin * 1.3 : c === 1 ? tt.ktransPerMin * 0.4 : 0.01;
-        const vp = c === 2 ? tt.vp * 1.2 : c === 1 ? tt.vp * 0.5 : 0.01;
-        const ve = c === 0 ? 0.1 : tt.ve;
-        if (c > 0) {
-          sumK += kt;
-          sumVp += vp;
-          nIn++;
-        }
-        const t10 = DCE.t10S * rng.logNormal(1, 0.05);
-        t1[v] = t10;
-        predict("etofts", [kt, ve, vp], tMin, cp, ct, scratch);
-        const s0 = spgrSignal(1000, 1 / t10, DCE.trMs / 1000, DCE.faDeg);
-        for (let f = 0; f < t.length; f++) {
-          const sig = spgrSignal(1000, 1 / t10 + DCE.r1 * ct[f], DCE.trMs / 1000, DCE.faDeg);
-          dyn[f * nvox + v] = sig + 0.01 * s0 * rng.normal();
-        }
-      }
       const base = `dce/${s.id}_${tu}`;
-      const vol3 = { dims: [DCE.nx, DCE.ny, DCE.nz], spacingMm: SPACING, affine };
-      writeNifti(
-        join(dir, `${base}_dyn.nii.gz`),
-        { ...vol3, dims: [DCE.nx, DCE.ny, DCE.nz, t.length], data: dyn, frameS: DCE.frameS } as Volume,
-        { description: "DCE SPGR signal (a.u.)" },
-      );
-      writeNifti(join(dir, `${base}_t1.nii.gz`), { ...vol3, data: t1 } as Volume, { description: "T1 (s)" });
-      writeNifti(
-        join(dir, `${base}_mask.nii.gz`),
-        { ...vol3, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) } as Volume,
-        { datatype: "uint8", description: "tumour mask" },
-      );
-      truthRows.push([s.id, tu, tt.ktransPerMin, tt.ve, tt.vp, sumK / nIn, sumVp / nIn].join(","));
+      const w = writeDceDataset(dir, base, tt, rng);
+      truthRows.push([s.id, tu, tt.ktransPerMin, tt.ve, tt.vp, w.meanKtrans, w.meanVp].join(","));
       demo.study.scans.push({
         id: `${s.id}-DCE-${tu}`,
         subject: s.id,
         modality: "MRI",
         time: new Date(Date.parse(s.injectionTime) - 24 * 3600_000).toISOString().replace(".000Z", "Z"),
-        files: [`${base}_dyn.nii.gz`, `${base}_t1.nii.gz`, `${base}_mask.nii.gz`],
+        files: w.files,
         purpose: "dce",
-        acquisition: {
-          tumour: tu,
-          flipAngleDeg: DCE.faDeg,
-          trMs: DCE.trMs,
-          frameS: DCE.frameS,
-          relaxivityPerMMPerS: DCE.r1,
-          baselineFrames: DCE.baselineFrames,
-          hematocrit: DCE.hct,
-          aif: "dce/aif.csv",
-          model: "etofts",
-          fieldStrengthT: 7,
-          agent: "Gd-DOTA",
-        },
+        acquisition: acquisition(tu),
       });
     }
   }
