@@ -31,6 +31,8 @@ export interface DceFit {
   params: Record<string, number>;
   stderr?: Record<string, number>;
   rss: number;
+  /** Akaike information criterion for least squares: n·ln(RSS/n) + 2k (model selection) */
+  aic: number;
   converged: boolean;
   status: FitStatus;
   /** model curve at the parameters (mM), for fit overlays */
@@ -159,6 +161,7 @@ export class DceModel {
         return {
           params: {},
           rss: Number.POSITIVE_INFINITY,
+          aic: Number.POSITIVE_INFINITY,
           converged: false,
           status: "invalid-input",
           fitted: new Float64Array(n),
@@ -253,10 +256,12 @@ export class DceModel {
       if (b.stderr) stderr.delay_s = b.stderr[np];
     }
     const fitted = this.curve(b.params, fitDelay ? b.params[np] : 0);
+    const aic = n * Math.log(Math.max(b.rss, Number.MIN_VALUE) / n) + 2 * npAll;
     return {
       params,
       stderr: b.stderr ? stderr : undefined,
       rss: b.rss,
+      aic,
       converged: b.converged,
       status: b.status,
       fitted,

@@ -34,3 +34,16 @@ describe("noise-free synthetic curves recover the parameters to 1e-6 relative", 
     expect(f.status).toBe("invalid-input");
   });
 });
+
+describe("model selection by AIC", () => {
+  it("prefers extended Tofts for a curve with a vascular component and Tofts for one without", () => {
+    const withVp = new DceModel("etofts", t, cp).curve([0.12, 0.3, 0.06]);
+    const noVp = new DceModel("tofts", t, cp).curve([0.12, 0.3]);
+    const noise = (i: number) => 0.002 * Math.sin(7.3 * i);
+    const y1 = Float64Array.from(withVp, (v, i) => v + noise(i));
+    const y2 = Float64Array.from(noVp, (v, i) => v + noise(i));
+    const aic = (m: DceModelName, y: Float64Array) => new DceModel(m, t, cp).fit(y).aic;
+    expect(aic("etofts", y1)).toBeLessThan(aic("tofts", y1) - 10);
+    expect(aic("tofts", y2)).toBeLessThan(aic("etofts", y2) + 2.5);
+  });
+});
