@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeDemoStudy } from "../../src/study/demo/write.js";
+import { runCli } from "../helpers/cli.js";
+
+describe("eprscope report on the demo study", () => {
+  it("writes one self-contained HTML file with every figure and no external requests", () => {
+    const dir = mkdtempSync(join(tmpdir(), "report-"));
+    writeDemoStudy(dir);
+    expect(runCli(["report", dir]).code).toBe(1); // no results yet: analysis error, exit 1
+    expect(runCli(["run", dir, "--no-progress"]).code).toBe(0);
+    const r = runCli(["report", dir, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { file: string; figures: number };
+    expect(out.figures).toBe(5);
+    const html = readFileSync(out.file, "utf8");
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).not.toMatch(/(src|href)=["']https?:/);
+    expect(html).not.toMatch(/NaN/);
+    for (const tag of ["html", "body", "table", "svg", "figure", "h2"]) {
+      expect((html.match(new RegExp(`<${tag}[ >]`, "g")) ?? []).length, tag).toBe(
+        (html.match(new RegExp(`</${tag}>`, "g")) ?? []).length,
+      );
+    }
+    for (const h of [
+      "Biodistribution",
+      "Blood pharmacokinetics",
+      "Imaging",
+      "DCE-MRI biomarkers",
+      "Stratification",
+      "Provenance",
+      "Methods",
+    ])
+      expect(html).toContain(h);
+  });
+});
