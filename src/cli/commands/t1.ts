@@ -1,7 +1,8 @@
 /**
  * `eprscope t1 vfa <signal.csv> --fa-deg 2,5,10,15 --tr-ms N --json` → per row { t1_s, m0 }.
  * signal.csv: one row per voxel/ROI, one column per flip angle in --fa-deg order (any names);
- * an optional `id` column is passed through.
+ * an optional `id` column is passed through; an optional `b1` column (relative flip-angle scale
+ * from a B1 map) corrects the flip angles.
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
@@ -35,7 +36,8 @@ export function register(program: Command): void {
         const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
         const method = parseChoice("--method", o.method, ["nonlinear", "linear"] as const);
         const t = readCsv(file);
-        const signalCols = t.columns.filter((c) => c !== "id");
+        const signalCols = t.columns.filter((c) => c !== "id" && c !== "b1");
+        const b1 = t.columns.includes("b1") ? numericColumn(t, "b1") : null;
         if (signalCols.length !== fa.length) {
           throw new InputError({
             file,
@@ -48,7 +50,15 @@ export function register(program: Command): void {
         const ids = t.columns.includes("id") ? t.rows.map((r) => r[t.columns.indexOf("id")]) : null;
         const out = t.rows.map((_, i) => {
           const s = cols.map((c) => c[i]);
-          const f = method === "linear" ? vfaLinear(s, fa, trS) : vfaNonlinear(s, fa, trS);
+          const scale = b1 ? b1[i] : 1;
+          const f =
+            method === "linear"
+              ? vfaLinear(
+                  s,
+                  fa.map((a) => a * scale),
+                  trS,
+                )
+              : vfaNonlinear(s, fa, trS, scale);
           return {
             ...(ids ? { id: ids[i] } : {}),
             t1_s: f.converged ? f.t1S : null,

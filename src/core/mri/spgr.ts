@@ -63,9 +63,18 @@ export function vfaLinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>, t
   };
 }
 
-/** Nonlinear VFA fit of (M0, R1), started from the linear estimate. */
-export function vfaNonlinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>, trS: number): T1Fit {
+/**
+ * Nonlinear VFA fit of (M0, R1), started from the linear estimate. With a B1 map value the
+ * actual flip angles are B1·α (B1 = 1: no correction).
+ */
+export function vfaNonlinear(
+  signal: ArrayLike<number>,
+  faDegNominal: ArrayLike<number>,
+  trS: number,
+  b1 = 1,
+): T1Fit {
   const n = signal.length;
+  const faDeg = Array.from(faDegNominal, (a) => a * b1);
   const lin = vfaLinear(signal, faDeg, trS);
   // scale the signal to O(1) so the solver's tolerances are scale-free
   let smax = 0;
