@@ -66,6 +66,13 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
   if (!Number.isSafeInteger(nvox) || nvox <= 0)
     throw new InputError({ file, field: "dim", value: dims, expected: "positive dimensions" });
   const bpv = header.numBitsPerVoxel / 8;
+  if (![1, 2, 4, 8].includes(bpv))
+    throw new InputError({
+      file,
+      field: "bitpix",
+      value: header.numBitsPerVoxel,
+      expected: "8, 16, 32 or 64 bits per voxel (scalar data)",
+    });
   const offset = Number(header.vox_offset);
   if (!(offset >= 0) || offset + nvox * bpv > data.byteLength) {
     throw new InputError({
@@ -75,36 +82,57 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
       expected: `${offset + nvox * bpv} bytes (header dims ${dims.join("×")}, ${header.numBitsPerVoxel} bits) — file truncated?`,
     });
   }
-  const dv = new DataView(data, offset, nvox * bpv);
   const le = header.littleEndian;
   const code = header.datatypeCode;
   const out = code === DT.float64 ? new Float64Array(nvox) : new Float32Array(nvox);
-  const read: Record<number, (i: number) => number> = {
-    [DT.uint8]: (i) => dv.getUint8(i),
-    [DT.int8]: (i) => dv.getInt8(i),
-    [DT.int16]: (i) => dv.getInt16(2 * i, le),
-    [DT.uint16]: (i) => dv.getUint16(2 * i, le),
-    [DT.int32]: (i) => dv.getInt32(4 * i, le),
-    [DT.uint32]: (i) => dv.getUint32(4 * i, le),
-    [DT.float32]: (i) => dv.getFloat32(4 * i, le),
-    [DT.float64]: (i) => dv.getFloat64(8 * i, le),
-    [DT.int64]: (i) => Number(dv.getBigInt64(8 * i, le)),
-    [DT.uint64]: (i) => Number(dv.getBigUint64(8 * i, le)),
-  };
-  const get = read[code];
-  if (!get)
-    throw new InputError({
-      file,
-      field: "datatype",
-      value: code,
-      expected: `a scalar datatype (${Object.keys(DT).join(", ")})`,
-    });
   const slope = header.scl_slope;
   const inter = header.scl_inter;
   const scale = Number.isFinite(slope) && slope !== 0;
-  for (let i = 0; i < nvox; i++) {
-    const v = get(i);
-    out[i] = scale ? v * slope + (Number.isFinite(inter) ? inter : 0) : v;
+  const b0 = Number.isFinite(inter) ? inter : 0;
+  const nativeLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  // fast path: typed-array view when the byte order matches and the offset is aligned
+  const Typed: Record<number, { new (b: ArrayBuffer, o: number, n: number): ArrayLike<number> } | undefined> =
+    {
+      [DT.uint8]: Uint8Array,
+      [DT.int8]: Int8Array,
+      [DT.int16]: Int16Array,
+      [DT.uint16]: Uint16Array,
+      [DT.int32]: Int32Array,
+      [DT.uint32]: Uint32Array,
+      [DT.float32]: Float32Array,
+      [DT.float64]: Float64Array,
+    };
+  const T = Typed[code];
+  if (T && (le === nativeLE || bpv === 1) && offset % bpv === 0) {
+    const src = new T(data, offset, nvox);
+    if (scale) for (let i = 0; i < nvox; i++) out[i] = src[i] * slope + b0;
+    else for (let i = 0; i < nvox; i++) out[i] = src[i];
+  } else {
+    const dv = new DataView(data, offset, nvox * bpv);
+    const read: Record<number, (i: number) => number> = {
+      [DT.uint8]: (i) => dv.getUint8(i),
+      [DT.int8]: (i) => dv.getInt8(i),
+      [DT.int16]: (i) => dv.getInt16(2 * i, le),
+      [DT.uint16]: (i) => dv.getUint16(2 * i, le),
+      [DT.int32]: (i) => dv.getInt32(4 * i, le),
+      [DT.uint32]: (i) => dv.getUint32(4 * i, le),
+      [DT.float32]: (i) => dv.getFloat32(4 * i, le),
+      [DT.float64]: (i) => dv.getFloat64(8 * i, le),
+      [DT.int64]: (i) => Number(dv.getBigInt64(8 * i, le)),
+      [DT.uint64]: (i) => Number(dv.getBigUint64(8 * i, le)),
+    };
+    const get = read[code];
+    if (!get)
+      throw new InputError({
+        file,
+        field: "datatype",
+        value: code,
+        expected: `a scalar datatype (${Object.keys(DT).join(", ")})`,
+      });
+    for (let i = 0; i < nvox; i++) {
+      const v = get(i);
+      out[i] = scale ? v * slope + b0 : v;
+    }
   }
   const isNifti2 = buf.readInt32LE(0) === 540 || buf.readInt32BE(0) === 540;
   const affine = new Float64Array(16);

@@ -1,8 +1,9 @@
 /**
  * ROI statistics per label and frame: mean, sample SD (n − 1), min, max, voxel count,
  * volume (voxels × voxel volume from the affine, mm³) and sum (total, e.g. activity × volume
- * when multiplied by the voxel volume in mL). One pass over the data per frame (Welford's
- * algorithm for mean/variance, numerically stable).
+ * when multiplied by the voxel volume in mL). One pass over the data per frame with shifted
+ * sums (Σ(x − K), Σ(x − K)², K = the ROI's first value: Chan, Golub & LeVeque 1983), which is
+ * numerically stable for image data and has no division per voxel.
  */
 import { InputError } from "../errors.js";
 import { frameCount, resampleLabelsNearest, type Volume, voxelCount3d, voxelVolumeMm3 } from "./volume.js";
@@ -35,55 +36,70 @@ export function roiStatistics(image: Volume, labels: Volume): RoiStat[] {
   const lab = sameGrid(image, labels)
     ? Int32Array.from(labels.data, (v) => Math.round(v))
     : resampleLabelsNearest(labels, image);
-  const ids = [...new Set(lab)].filter((v) => v > 0).sort((a, b) => a - b);
+  const seen = new Set<number>();
+  for (let v = 0; v < lab.length; v++) if (lab[v] > 0) seen.add(lab[v]);
+  const ids = [...seen].sort((a, b) => a - b);
   if (ids.length === 0)
     throw new InputError({
       field: "labels",
       expected: "at least one voxel with a label > 0 inside the image",
     });
+  // dense label → index table (labels are small positive integers in practice)
+  const maxLabel = ids[ids.length - 1];
+  const dense = maxLabel <= 1 << 20 ? new Int32Array(maxLabel + 1).fill(-1) : null;
   const index = new Map(ids.map((v, k) => [v, k]));
+  if (dense) ids.forEach((v, k) => (dense[v] = k));
   const vv = voxelVolumeMm3(image.affine);
   const out: RoiStat[] = [];
   const L = ids.length;
   const n = new Float64Array(L);
-  const mean = new Float64Array(L);
-  const m2 = new Float64Array(L);
+  const shift = new Float64Array(L);
+  const s1 = new Float64Array(L);
+  const s2 = new Float64Array(L);
   const mn = new Float64Array(L);
   const mx = new Float64Array(L);
-  const sum = new Float64Array(L);
-  for (let f = 0; f < frameCount(image); f++) {
+  const data = image.data;
+  // per-voxel ROI index (−1 = background), computed once for all frames
+  const kOf = new Int32Array(nvox);
+  for (let v = 0; v < nvox; v++) {
+    const l = lab[v];
+    kOf[v] = l > 0 ? (dense ? dense[l] : (index.get(l) as number)) : -1;
+  }
+  const nf = frameCount(image);
+  for (let f = 0; f < nf; f++) {
     n.fill(0);
-    mean.fill(0);
-    m2.fill(0);
-    sum.fill(0);
+    s1.fill(0);
+    s2.fill(0);
     mn.fill(Number.POSITIVE_INFINITY);
     mx.fill(Number.NEGATIVE_INFINITY);
     const off = f * nvox;
     for (let v = 0; v < nvox; v++) {
-      const l = lab[v];
-      if (l <= 0) continue;
-      const k = index.get(l) as number;
-      const x = image.data[off + v];
-      if (!Number.isFinite(x)) continue;
+      const k = kOf[v];
+      if (k < 0) continue;
+      const x = data[off + v];
+      if (x - x !== 0) continue; // NaN or ±Infinity
+      if (n[k] === 0) shift[k] = x;
+      const d = x - shift[k];
       n[k]++;
-      const d = x - mean[k];
-      mean[k] += d / n[k];
-      m2[k] += d * (x - mean[k]);
-      sum[k] += x;
+      s1[k] += d;
+      s2[k] += d * d;
       if (x < mn[k]) mn[k] = x;
       if (x > mx[k]) mx[k] = x;
     }
     for (let k = 0; k < L; k++) {
+      const cnt = n[k];
+      const mean = shift[k] + s1[k] / cnt;
+      const variance = cnt > 1 ? Math.max(0, (s2[k] - (s1[k] * s1[k]) / cnt) / (cnt - 1)) : Number.NaN;
       out.push({
         label: ids[k],
         frame: f,
-        mean: mean[k],
-        sd: n[k] > 1 ? Math.sqrt(m2[k] / (n[k] - 1)) : null,
+        mean,
+        sd: cnt > 1 ? Math.sqrt(variance) : null,
         min: mn[k],
         max: mx[k],
-        voxels: n[k],
-        volume_mm3: n[k] * vv,
-        sum: sum[k],
+        voxels: cnt,
+        volume_mm3: cnt * vv,
+        sum: shift[k] * cnt + s1[k],
       });
     }
   }
