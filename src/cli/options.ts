@@ -41,3 +41,15 @@ export function parseChoice<T extends string>(name: string, raw: string, choices
   }
   return raw as T;
 }
+
+/** --tinf-h for routes: required (and positive) for iv-infusion, optional otherwise. */
+export function parseInfusionDuration(route: string, raw: string | undefined): number | undefined {
+  const tinf =
+    raw !== undefined ? parseNumberOption("--tinf-h", raw, { min: 0, exclusiveMin: true }) : undefined;
+  if (route === "iv-infusion" && tinf === undefined) {
+    throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
+  }
+  return tinf;
+}
+
+export const DCE_MODELS = ["tofts", "etofts", "patlak", "2cxm", "2cum"] as const;

@@ -19,7 +19,7 @@ import { fitDceMap } from "../../engine/fitMap.js";
 import { hasColumn, numericColumn, readCsv } from "../../io/csv.js";
 import { readNifti, writeNifti } from "../../io/nifti.js";
 import { VERSION } from "../../version.js";
-import { parseChoice, parseNumberOption } from "../options.js";
+import { DCE_MODELS, parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
 interface DceFitCli {
@@ -30,6 +30,27 @@ interface DceFitCli {
   threads?: string;
   json?: boolean;
   out?: string;
+}
+
+/** AIF table → plasma concentration: `cp_mM` as is, or `cb_mM` divided by (1 − Hct). */
+function readPlasmaAif(path: string, hct: string | undefined): { timeS: Float64Array; cp: Float64Array } {
+  const table = readCsv(path);
+  const timeS = numericColumn(table, "time_s");
+  if (hasColumn(table, "cp_mM")) return { timeS, cp: numericColumn(table, "cp_mM") };
+  if (hasColumn(table, "cb_mM"))
+    return {
+      timeS,
+      cp: bloodToPlasma(
+        numericColumn(table, "cb_mM"),
+        parseNumberOption("--hct", hct, { min: 0, max: 0.99 }),
+      ),
+    };
+  throw new InputError({
+    file: path,
+    field: "columns",
+    value: table.columns,
+    expected: "time_s and cp_mM (plasma) or cb_mM (blood)",
+  });
 }
 
 export function register(program: Command): void {
@@ -50,32 +71,11 @@ export function register(program: Command): void {
       "\nExample:\n  eprscope dce fit tissue.csv --aif aif.csv --model etofts --delay --json\n",
     )
     .action((file: string, o: DceFitCli) => {
-      const model = parseChoice("--model", o.model, [
-        "tofts",
-        "etofts",
-        "patlak",
-        "2cxm",
-        "2cum",
-      ] as const) as DceModelName;
+      const model = parseChoice("--model", o.model, DCE_MODELS) as DceModelName;
       if (o.threads !== undefined) parseNumberOption("--threads", o.threads, { min: 1, integer: true });
       const tissue = readCsv(file);
-      const aifTable = readCsv(o.aif);
       const t = numericColumn(tissue, "time_s");
-      const ta = numericColumn(aifTable, "time_s");
-      let cp: Float64Array;
-      if (hasColumn(aifTable, "cp_mM")) cp = numericColumn(aifTable, "cp_mM");
-      else if (hasColumn(aifTable, "cb_mM"))
-        cp = bloodToPlasma(
-          numericColumn(aifTable, "cb_mM"),
-          parseNumberOption("--hct", o.hct, { min: 0, max: 0.99 }),
-        );
-      else
-        throw new InputError({
-          file: o.aif,
-          field: "columns",
-          value: aifTable.columns,
-          expected: "time_s and cp_mM (plasma) or cb_mM (blood)",
-        });
+      const { timeS: ta, cp } = readPlasmaAif(o.aif, o.hct);
       if (ta.length < t.length)
         throw new InputError({
           file: o.aif,
@@ -147,13 +147,7 @@ export function register(program: Command): void {
           chunkSize: string;
         },
       ) => {
-        const model = parseChoice("--model", o.model, [
-          "tofts",
-          "etofts",
-          "patlak",
-          "2cxm",
-          "2cum",
-        ] as const) as DceModelName;
+        const model = parseChoice("--model", o.model, DCE_MODELS) as DceModelName;
         const threads =
           o.threads !== undefined
             ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
@@ -161,8 +155,7 @@ export function register(program: Command): void {
         const dyn = readNifti(dynPath);
         const nv = voxelCount3d(dyn);
         const nt = frameCount(dyn);
-        const aifTable = readCsv(o.aif);
-        const t = numericColumn(aifTable, "time_s");
+        const { timeS: t, cp } = readPlasmaAif(o.aif, o.hct);
         if (t.length !== nt)
           throw new InputError({
             file: o.aif,
@@ -170,12 +163,6 @@ export function register(program: Command): void {
             value: t.length,
             expected: `${nt} samples (frames of ${dynPath})`,
           });
-        const cp = hasColumn(aifTable, "cp_mM")
-          ? numericColumn(aifTable, "cp_mM")
-          : bloodToPlasma(
-              numericColumn(aifTable, "cb_mM"),
-              parseNumberOption("--hct", o.hct, { min: 0, max: 0.99 }),
-            );
         const mask = o.mask ? readNifti(o.mask) : null;
         if (mask && voxelCount3d(mask) !== nv)
           throw new InputError({

@@ -8,7 +8,7 @@ import { InputError } from "../../core/errors.js";
 import { checkProfile, nca } from "../../core/pk/nca.js";
 import { parametersFor, type Route } from "../../core/pk/ncaParameters.js";
 import { columnIndex, hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
-import { parseChoice, parseNumberOption } from "../options.js";
+import { parseChoice, parseInfusionDuration } from "../options.js";
 import { emit } from "../output.js";
 
 const ROUTES = ["ev", "iv-bolus", "iv-infusion"] as const;
@@ -52,12 +52,7 @@ export function register(program: Command): void {
     .action((file: string, o: NcaCliOptions) => {
       const route = parseChoice("--route", o.route, ROUTES) as Route;
       const auc = parseChoice("--auc", o.auc, ["linear", "linlog"] as const);
-      const tinf =
-        o.tinfH !== undefined
-          ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true })
-          : undefined;
-      if (route === "iv-infusion" && tinf === undefined)
-        throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
+      const tinf = parseInfusionDuration(route, o.tinfH);
       let lambdaZRange: { tLower: number; tUpper: number } | undefined;
       if (o.lambdaZRange) {
         const m = /^([\d.eE+-]+)-([\d.eE+-]+)$/.exec(o.lambdaZRange);

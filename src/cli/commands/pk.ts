@@ -8,7 +8,7 @@ import type { CompartmentCount, DosingRoute } from "../../core/pk/compartment.js
 import { fitCompartmentModel } from "../../core/pk/compartmentFit.js";
 import { checkProfile } from "../../core/pk/nca.js";
 import { hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
-import { parseChoice, parseNumberOption } from "../options.js";
+import { parseChoice, parseInfusionDuration, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
 interface PkFitOptions {
@@ -55,12 +55,7 @@ export function register(program: Command): void {
         "iv-infusion",
       ] as const) as DosingRoute;
       const weight = parseChoice("--weight", o.weight, ["1", "1/y", "1/y2"] as const);
-      const tinf =
-        o.tinfH !== undefined
-          ? parseNumberOption("--tinf-h", o.tinfH, { min: 0, exclusiveMin: true })
-          : undefined;
-      if (route === "iv-infusion" && tinf === undefined)
-        throw new InputError({ field: "--tinf-h", expected: "an infusion duration for --route iv-infusion" });
+      const tinf = parseInfusionDuration(route, o.tinfH);
       const t = readCsv(file);
       const subjects = stringColumn(t, o.subject);
       const time = numericColumn(t, o.time);
