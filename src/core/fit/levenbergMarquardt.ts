@@ -4,17 +4,20 @@
  *
  * Method (Moré 1978 "The Levenberg–Marquardt algorithm: implementation and theory"; damping
  * update of Nielsen 1999 / Madsen, Nielsen & Tingleff 2004, Alg. 3.16):
- *  - step h solves min ‖J h − r‖² + μ‖D h‖² through a Householder QR of the augmented matrix
- *    [J; √μ·D] (no normal equations, so ill-conditioned problems such as NIST Lanczos or
- *    Thurber keep their digits); D = diag of the largest column norms of J seen so far
- *    (MINPACK's scale invariance);
+ *  - step h solves min ‖J h − r‖² + μ‖D h‖²: by Cholesky of the damped normal equations when
+ *    they are well conditioned (cond < 1e10; cheap for the small problems of voxelwise fitting),
+ *    otherwise through a Householder QR of the augmented matrix [J; √μ·D] (ill-conditioned
+ *    problems such as NIST Lanczos or Thurber keep their digits). The step only steers the
+ *    iteration; the optimum is defined by the directly computed gradient Jᵀr. D = diag of the
+ *    largest column norms of J seen so far (MINPACK's scale invariance);
  *  - gain ratio ρ = (F − F_new)/(½ hᵀ(μD²h + g)); accepted steps update μ ← μ·max(⅓, 1 − (2ρ − 1)³),
  *    rejected ones μ ← μ·ν, ν ← 2ν;
  *  - bounds by projection: the trial point is clipped to the box and parameters sitting on a
  *    bound whose gradient points outward are held for that iteration (active set);
  *  - convergence (MINPACK meanings): ftol on the actual and predicted relative reduction of F,
  *    xtol on the relative step, gtol on the cosine between r and the columns of J;
- *  - standard errors from s²(JᵀJ)⁻¹ with s² = Σ w r² / (n − p_free), via R⁻¹ of J's QR.
+ *  - standard errors from s²(JᵀJ)⁻¹ with s² = Σ w r² / (n − p_free), by Cholesky when well
+ *    conditioned, else via R⁻¹ of J's QR.
  *
  * Written here (not taken from a library) because no maintained TypeScript package offers
  * bounded LM with analytic Jacobians, QR-based steps and an allocation-free workspace for
@@ -43,6 +46,8 @@ export interface LmWorkspace {
   rdiag: Float64Array;
   rinv: Float64Array;
   fd: Float64Array; // finite-difference scratch (n)
+  jtj: Float64Array; // JᵀJ of the free parameters (p × p), for the normal-equation step
+  chol: Float64Array;
 }
 
 export function createLmWorkspace(nParams: number, nPoints: number): LmWorkspace {
@@ -68,7 +73,50 @@ export function createLmWorkspace(nParams: number, nPoints: number): LmWorkspace
     rdiag: new Float64Array(p),
     rinv: new Float64Array(p * p),
     fd: new Float64Array(n),
+    jtj: new Float64Array(p * p),
+    chol: new Float64Array(p * p),
   };
+}
+
+/**
+ * Step from the damped normal equations (JᵀJ + μD²)h = Jᵀr by Cholesky, used when no bound is
+ * active: O(p³) instead of the O(n·p²) QR. The step only steers the iteration (the optimum is
+ * defined by the gradient Jᵀr, computed directly), so its conditioning matters for progress, not
+ * for the final accuracy; when the factor is ill-conditioned (pivot ratio < 1e-10) the caller
+ * falls back to the QR step.
+ */
+function choleskyStep(ws: LmWorkspace, q: number, mu: number): boolean {
+  const { jtj, chol, cols, diag, g, h } = ws;
+  const p = ws.nParams;
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      let v = jtj[cols[a] * p + cols[b]];
+      if (a === b) v += mu * diag[cols[a]] * diag[cols[a]];
+      for (let k = 0; k < b; k++) v -= chol[a * p + k] * chol[b * p + k];
+      if (a === b) {
+        if (!(v > 0)) return false;
+        chol[a * p + a] = Math.sqrt(v);
+      } else chol[a * p + b] = v / chol[b * p + b];
+    }
+  }
+  let dmin = Number.POSITIVE_INFINITY;
+  let dmax = 0;
+  for (let a = 0; a < q; a++) {
+    dmin = Math.min(dmin, chol[a * p + a]);
+    dmax = Math.max(dmax, chol[a * p + a]);
+  }
+  if (dmin < 1e-5 * dmax) return false; // cond(A) = (dmax/dmin)² > 1e10: use QR
+  for (let a = 0; a < q; a++) {
+    let v = g[cols[a]];
+    for (let k = 0; k < a; k++) v -= chol[a * p + k] * h[k];
+    h[a] = v / chol[a * p + a];
+  }
+  for (let a = q - 1; a >= 0; a--) {
+    let v = h[a];
+    for (let k = a + 1; k < q; k++) v -= chol[k * p + a] * h[k];
+    h[a] = v / chol[a * p + a];
+  }
+  return true;
 }
 
 const EPS = 2.220446049250313e-16;
@@ -250,16 +298,23 @@ export function levenbergMarquardt(
       // weighted Jacobian of the residual is −√w ∂f/∂p; we keep J = √w ∂f/∂p and solve J h = r
       let gmax = 0;
       const rnorm = Math.sqrt(2 * F);
+      // JᵀJ of the free parameters (column dot products); its diagonal gives the column norms
+      const jtj = ws.jtj;
+      for (let a = 0; a < nFree; a++) {
+        const ja = free[a];
+        for (let b = 0; b <= a; b++) {
+          const jb = free[b];
+          let v = 0;
+          for (let i = 0; i < n; i++) v += sqrtW[i] * sqrtW[i] * jac[i * np + ja] * jac[i * np + jb];
+          jtj[ja * np + jb] = v;
+          jtj[jb * np + ja] = v;
+        }
+      }
       for (let k = 0; k < nFree; k++) {
         const j = free[k];
-        let cn = 0;
         let gj = 0;
-        for (let i = 0; i < n; i++) {
-          const v = sqrtW[i] * jac[i * np + j];
-          cn += v * v;
-          gj += v * ws.r[i];
-        }
-        cn = Math.sqrt(cn);
+        for (let i = 0; i < n; i++) gj += sqrtW[i] * jac[i * np + j] * ws.r[i];
+        const cn = Math.sqrt(jtj[j * np + j]);
         if (cn > diag[j]) diag[j] = cn;
         if (diag[j] === 0) diag[j] = 1;
         g[j] = gj;
@@ -290,17 +345,20 @@ export function levenbergMarquardt(
       message = "all free parameters held at bounds";
       break;
     }
-    // augmented matrix [J_q; √μ D_q] column-major, rhs [r; 0]
-    const sqrtMu = Math.sqrt(mu);
-    for (let c = 0; c < q; c++) {
-      const j = cols[c];
-      const base = c * m;
-      for (let i = 0; i < n; i++) amat[base + i] = sqrtW[i] * jac[i * np + j];
-      for (let i = 0; i < q; i++) amat[base + n + i] = i === c ? sqrtMu * diag[j] : 0;
+    let ok = choleskyStep(ws, q, mu);
+    if (!ok) {
+      // augmented matrix [J_q; √μ D_q] column-major, rhs [r; 0], Householder QR
+      const sqrtMu = Math.sqrt(mu);
+      for (let c = 0; c < q; c++) {
+        const j = cols[c];
+        const base = c * m;
+        for (let i = 0; i < n; i++) amat[base + i] = sqrtW[i] * jac[i * np + j];
+        for (let i = 0; i < q; i++) amat[base + n + i] = i === c ? sqrtMu * diag[j] : 0;
+      }
+      for (let i = 0; i < n; i++) rhs[i] = ws.r[i];
+      for (let i = n; i < n + q; i++) rhs[i] = 0;
+      ok = householderSolve(amat, n + q, q, ws.rhs, ws.rdiag, ws.h);
     }
-    for (let i = 0; i < n; i++) rhs[i] = ws.r[i];
-    for (let i = n; i < n + q; i++) rhs[i] = 0;
-    const ok = householderSolve(amat, n + q, q, ws.rhs, ws.rdiag, ws.h);
     if (!ok) {
       mu *= nu;
       nu *= 2;
@@ -403,6 +461,54 @@ function standardErrors(
     model.evaluate(p, ws.f);
     jacobian(model, p, ws, lower, upper, central, typical);
   }
+  const s2 = rss / (n - nFree);
+  const out = new Float64Array(np);
+  // well-conditioned case: diagonal of (JᵀJ)⁻¹ from a Cholesky factor (O(n·p² + p³))
+  {
+    const { jtj, chol, free, sqrtW, jac } = ws;
+    for (let a = 0; a < nFree; a++) {
+      for (let b = 0; b <= a; b++) {
+        let v = 0;
+        for (let i = 0; i < n; i++) v += sqrtW[i] * sqrtW[i] * jac[i * np + free[a]] * jac[i * np + free[b]];
+        jtj[a * np + b] = v;
+      }
+    }
+    let ok = true;
+    let dmin = Number.POSITIVE_INFINITY;
+    let dmax = 0;
+    for (let a = 0; a < nFree && ok; a++) {
+      for (let b = 0; b <= a; b++) {
+        let v = jtj[a * np + b];
+        for (let k = 0; k < b; k++) v -= chol[a * np + k] * chol[b * np + k];
+        if (a === b) {
+          if (!(v > 0)) {
+            ok = false;
+            break;
+          }
+          chol[a * np + a] = Math.sqrt(v);
+          dmin = Math.min(dmin, chol[a * np + a]);
+          dmax = Math.max(dmax, chol[a * np + a]);
+        } else chol[a * np + b] = v / chol[b * np + b];
+      }
+    }
+    if (ok && dmin > 1e-6 * dmax) {
+      // (JᵀJ)⁻¹ = L⁻ᵀL⁻¹: diagonal entry a = Σ_k (L⁻¹)_{k,a}²; solve L x = e_a per column
+      const x = ws.h;
+      for (let a = 0; a < nFree; a++) {
+        let sum = 0;
+        for (let k = 0; k < nFree; k++) {
+          let v = k === a ? 1 : 0;
+          for (let l = 0; l < k; l++) v -= chol[k * np + l] * x[l];
+          x[k] = k < a ? 0 : v / chol[k * np + k];
+          sum += x[k] * x[k];
+        }
+        const se = Math.sqrt(s2 * sum);
+        if (!Number.isFinite(se)) return undefined;
+        out[free[a]] = se;
+      }
+      return out;
+    }
+  }
   const m = n;
   for (let c = 0; c < nFree; c++) {
     const j = ws.free[c];
@@ -411,8 +517,6 @@ function standardErrors(
   ws.rhs.fill(0);
   if (!householderSolve(ws.a, m, nFree, ws.rhs, ws.rdiag, ws.h)) return undefined;
   // (JᵀJ)⁻¹ = R⁻¹R⁻ᵀ: diagonal = row norms² of R⁻¹
-  const s2 = rss / (n - nFree);
-  const out = new Float64Array(np);
   const rinv = ws.rinv;
   for (let k = nFree - 1; k >= 0; k--) {
     rinv[k * nFree + k] = 1 / ws.rdiag[k];
