@@ -4,9 +4,13 @@
  * applied); frames from 0; sd is the sample SD (n − 1); labels resampled to the image grid by
  * nearest neighbour through the affines when the grids differ.
  */
+
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { InputError } from "../../core/errors.js";
 import { roiStatistics } from "../../core/image/roiStats.js";
 import { readNifti } from "../../io/nifti.js";
+import { parseRoiTable } from "../../io/roi/roiTable.js";
 import { emit } from "../output.js";
 
 export function register(program: Command): void {
@@ -39,4 +43,25 @@ export function register(program: Command): void {
         );
       },
     );
+
+  roi
+    .command("import")
+    .description(
+      "read ROI/VOI statistics exported by PMOD or AMIDE (or eprscope CSV) into eprscope's row format",
+    )
+    .argument("<file>", "exported statistics (text/CSV)")
+    .option("--json", "print one JSON document")
+    .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
+    .action((file: string, o: { json?: boolean; out?: string }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        throw new InputError({
+          file,
+          expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        });
+      }
+      emit(parseRoiTable(text, file), o);
+    });
 }

@@ -10,7 +10,11 @@ import { frameCount, type Volume, voxelCount3d } from "./volume.js";
 
 function sameGrid(a: Volume, b: Volume, what: string): void {
   if (voxelCount3d(a) !== voxelCount3d(b) || a.dims[0] !== b.dims[0] || a.dims[1] !== b.dims[1]) {
-    throw new InputError({ field: what, value: b.dims, expected: `the image grid ${a.dims.slice(0, 3).join("×")}` });
+    throw new InputError({
+      field: what,
+      value: b.dims,
+      expected: `the image grid ${a.dims.slice(0, 3).join("×")}`,
+    });
   }
 }
 
@@ -18,14 +22,16 @@ export function applyMask(v: Volume, mask: Volume): Volume {
   sameGrid(v, mask, "mask");
   const n = voxelCount3d(v);
   const out = new Float32Array(v.data.length);
-  for (let f = 0; f < frameCount(v); f++) for (let i = 0; i < n; i++) out[f * n + i] = mask.data[i] > 0 ? v.data[f * n + i] : 0;
+  for (let f = 0; f < frameCount(v); f++)
+    for (let i = 0; i < n; i++) out[f * n + i] = mask.data[i] > 0 ? v.data[f * n + i] : 0;
   return { ...v, data: out };
 }
 
 /** mean of frames [from, to] (inclusive, 0-based) as a 3D volume */
 export function frameAverage(v: Volume, from: number, to: number): Volume {
   const nf = frameCount(v);
-  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to < nf && from <= to)) throw new InputError({ field: "frames", value: [from, to], expected: `0 ≤ from ≤ to < ${nf}` });
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to < nf && from <= to))
+    throw new InputError({ field: "frames", value: [from, to], expected: `0 ≤ from ≤ to < ${nf}` });
   const n = voxelCount3d(v);
   const out = new Float32Array(n);
   for (let f = from; f <= to; f++) for (let i = 0; i < n; i++) out[i] += v.data[f * n + i];
@@ -44,7 +50,8 @@ function kernel(sigmaVox: number): Float64Array {
 /** separable Gaussian smoothing of every frame; fwhmMm per axis or isotropic */
 export function gaussianSmooth(v: Volume, fwhmMm: number | [number, number, number]): Volume {
   const fw = typeof fwhmMm === "number" ? [fwhmMm, fwhmMm, fwhmMm] : fwhmMm;
-  if (fw.some((x) => !(x >= 0))) throw new InputError({ field: "fwhm", value: fwhmMm, expected: "non-negative FWHM in mm" });
+  if (fw.some((x) => !(x >= 0)))
+    throw new InputError({ field: "fwhm", value: fwhmMm, expected: "non-negative FWHM in mm" });
   const [nx, ny, nz] = v.dims;
   const n = nx * ny * nz;
   const strides = [1, nx, nx * ny];
@@ -83,7 +90,8 @@ export function gaussianSmooth(v: Volume, fwhmMm: number | [number, number, numb
 /** voxelwise a / b; voxels with |b| ≤ eps become 0 and are counted */
 export function ratioMap(a: Volume, b: Volume, eps = 0): { volume: Volume; undefinedVoxels: number } {
   sameGrid(a, b, "denominator");
-  if (a.data.length !== b.data.length) throw new InputError({ field: "denominator", value: b.dims, expected: `dims ${a.dims.join("×")}` });
+  if (a.data.length !== b.data.length)
+    throw new InputError({ field: "denominator", value: b.dims, expected: `dims ${a.dims.join("×")}` });
   const out = new Float32Array(a.data.length);
   let bad = 0;
   for (let i = 0; i < out.length; i++) {

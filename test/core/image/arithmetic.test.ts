@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { applyMask, frameAverage, gaussianSmooth, ratioMap } from "../../../src/core/image/arithmetic.js";
 import { identityAffine, type Volume } from "../../../src/core/image/volume.js";
 
-const vol = (dims: number[], f: (i: number) => number, spacing: [number, number, number] = [1, 1, 1]): Volume => ({
+const vol = (
+  dims: number[],
+  f: (i: number) => number,
+  spacing: [number, number, number] = [1, 1, 1],
+): Volume => ({
   dims,
   spacingMm: spacing,
   affine: identityAffine(spacing),
@@ -15,7 +19,10 @@ describe("image arithmetic", () => {
     const m = vol([2, 2, 1], (i) => (i % 2 ? 1 : 0));
     expect(Array.from(applyMask(v, m).data.subarray(0, 4))).toEqual([0, 1, 0, 3]);
     expect(Array.from(frameAverage(v, 1, 2).data)).toEqual([6, 7, 8, 9]);
-    const r = ratioMap(vol([2, 1, 1], () => 6), vol([2, 1, 1], (i) => i * 3));
+    const r = ratioMap(
+      vol([2, 1, 1], () => 6),
+      vol([2, 1, 1], (i) => i * 3),
+    );
     expect(Array.from(r.volume.data)).toEqual([0, 2]);
     expect(r.undefinedVoxels).toBe(1);
     expect(() => frameAverage(v, 2, 5)).toThrow(/0 ≤ from ≤ to < 3/);
