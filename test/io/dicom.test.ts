@@ -138,6 +138,36 @@ describe("DICOM series", () => {
     expect(v.frameTimesS).toEqual([0, 10, 20]);
     expect(v.volume.data[12 * 2 * 2 + 12]).toBe(201); // frame 2, slice 1
   });
+  it("expands an enhanced multi-frame object into the same volume as the classic series", () => {
+    const mf = join(dir, "mf");
+    mkdirSync(mf);
+    const base = petSlice(0, raws[0]);
+    const pixels = new Int16Array([...raws[0], ...raws[1], ...raws[2]]);
+    writeDicom(join(mf, "enhanced.dcm"), {
+      ...base,
+      SOPInstanceUID: "1.2.3.77",
+      SeriesInstanceUID: "1.2.3.78",
+      NumberOfFrames: 3,
+      ImagePositionPatient: undefined,
+      ImageOrientationPatient: undefined,
+      PixelSpacing: undefined,
+      SharedFunctionalGroupsSequence: [
+        {
+          PlaneOrientationSequence: [{ ImageOrientationPatient: [1, 0, 0, 0, 1, 0] }],
+          PixelMeasuresSequence: [{ PixelSpacing: [2, 1.5], SliceThickness: "2.5" }],
+        },
+      ],
+      PerFrameFunctionalGroupsSequence: [0, 1, 2].map((z) => ({
+        PlanePositionSequence: [{ ImagePositionPatient: [-10, -20, 30 + 2.5 * z] }],
+      })),
+      PixelData: pixels.buffer,
+    });
+    const a = seriesToVolume(discoverSeries(mf).series[0]).volume;
+    const b = seriesToVolume(discoverSeries(src).series[0]).volume;
+    expect(a.dims).toEqual(b.dims);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    expect(Array.from(a.affine)).toEqual(Array.from(b.affine));
+  });
   it("rejects compressed transfer syntaxes and garbage clearly (property: never crashes)", () => {
     const bytes = encodeDicom(petSlice(0, raws[0]), { TransferSyntaxUID: "1.2.840.10008.1.2.4.50" });
     const f = parseDicom(bytes, "jpeg.dcm");

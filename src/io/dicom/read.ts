@@ -4,7 +4,8 @@
  * (ImageOrientationPatient × ImagePositionPatient), rescale slope/intercept, dynamic series
  * (several time points at the same positions, split by AcquisitionTime/TriggerTime/
  * TemporalPositionIdentifier), and the voxel → RAS+ affine (DICOM LPS: x and y negated).
- * Supported transfer syntaxes: implicit/explicit VR little endian, explicit VR big endian and
+ * Enhanced multi-frame objects are expanded frame by frame (functional groups). Supported
+ * transfer syntaxes: implicit/explicit VR little endian, explicit VR big endian and
  * deflated explicit little endian (dcmjs); compressed pixel data (JPEG, JPEG-LS, JPEG 2000, RLE)
  * is reported as unsupported with the transfer syntax named.
  */
@@ -99,10 +100,57 @@ export function discoverSeries(dir: string): { series: DicomSeries[]; skipped: s
       description: String(f.ds.SeriesDescription ?? ""),
       files: [],
     };
-    s.files.push(f);
+    s.files.push(...(num(f.ds.NumberOfFrames, 1) > 1 ? expandMultiFrame(f) : [f]));
     series.set(uid, s);
   }
   return { series: [...series.values()], skipped };
+}
+
+const first = (v: unknown): Dataset | undefined => (Array.isArray(v) ? v[0] : (v as Dataset | undefined));
+
+/**
+ * Enhanced multi-frame objects: one pseudo single-frame file per frame, with the frame's
+ * geometry (PlanePositionSequence), the shared orientation/pixel measures, the rescale of
+ * PixelValueTransformationSequence and the frame's temporal position, so that multi-frame and
+ * classic series go through the same assembly.
+ */
+export function expandMultiFrame(f: DicomFile): DicomFile[] {
+  const ds = f.ds;
+  const nFrames = num(ds.NumberOfFrames, 1);
+  const shared = first(ds.SharedFunctionalGroupsSequence) ?? {};
+  const perFrame: Dataset[] = Array.isArray(ds.PerFrameFunctionalGroupsSequence)
+    ? ds.PerFrameFunctionalGroupsSequence
+    : [];
+  const pd = ds.PixelData;
+  const buf: ArrayBuffer | undefined = Array.isArray(pd) ? pd[0] : pd;
+  if (!buf) throw new InputError({ file: f.path, field: "PixelData", expected: "pixel data" });
+  const frameBytes = (num(ds.Rows) * num(ds.Columns) * num(ds.BitsAllocated)) / 8;
+  if (buf.byteLength < frameBytes * nFrames)
+    throw new InputError({
+      file: f.path,
+      field: "PixelData",
+      value: buf.byteLength,
+      expected: `${frameBytes * nFrames} bytes for ${nFrames} frames`,
+    });
+  const pick = (fg: Dataset, seq: string, key: string) => first(fg[seq])?.[key] ?? first(shared[seq])?.[key];
+  return Array.from({ length: nFrames }, (_, i) => {
+    const fg = perFrame[i] ?? {};
+    const frameDs: Dataset = {
+      ...ds,
+      NumberOfFrames: 1,
+      ImagePositionPatient: pick(fg, "PlanePositionSequence", "ImagePositionPatient"),
+      ImageOrientationPatient: pick(fg, "PlaneOrientationSequence", "ImageOrientationPatient"),
+      PixelSpacing: pick(fg, "PixelMeasuresSequence", "PixelSpacing"),
+      SliceThickness: pick(fg, "PixelMeasuresSequence", "SliceThickness"),
+      RescaleSlope: pick(fg, "PixelValueTransformationSequence", "RescaleSlope") ?? ds.RescaleSlope,
+      RescaleIntercept:
+        pick(fg, "PixelValueTransformationSequence", "RescaleIntercept") ?? ds.RescaleIntercept,
+      TemporalPositionIdentifier:
+        pick(fg, "FrameContentSequence", "TemporalPositionIndex") ?? ds.TemporalPositionIdentifier,
+      PixelData: buf.slice(i * frameBytes, (i + 1) * frameBytes),
+    };
+    return { path: `${f.path}#frame${i + 1}`, meta: f.meta, ds: frameDs };
+  });
 }
 
 const num = (v: unknown, d = Number.NaN): number => {
