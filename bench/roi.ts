@@ -1,6 +1,6 @@
 /**
  * bench roi: read a 256×256×64×60 4D NIfTI (.nii.gz, int16 with scl_slope, written by the bench)
- * and compute statistics for 10 ROIs in every frame. When Debian's python3-nibabel is present
+ * and compute statistics for 10 spherical ROIs (organ-sized) in every frame. When Debian's python3-nibabel is present
  * (/usr/bin/python3), nibabel + numpy do the same in the same run for the ratio.
  * Usage: npm run bench -- roi [nx ny nz nt]
  */
@@ -27,8 +27,18 @@ writeNifti(
   { dims: [nx, ny, nz, nt], spacingMm: [1, 1, 2], affine, data, frameS: 2 },
   { datatype: "int16" },
 );
+// 10 spherical ROIs (organ/tumour-sized, radius nx/10 voxels) along the diagonal of the volume
 const labels = new Float32Array(nv);
-for (let v = 0; v < nv; v++) labels[v] = v % 11; // 10 ROIs + background
+const rad = nx / 10;
+for (let r = 1; r <= 10; r++) {
+  const c = [(r * nx) / 11, (r * ny) / 11, (r * nz) / 11];
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        if ((i - c[0]) ** 2 + (j - c[1]) ** 2 + ((k - c[2]) * 2) ** 2 <= rad * rad)
+          labels[i + nx * (j + ny * k)] = r;
+      }
+}
 writeNifti(lab, { dims: [nx, ny, nz], spacingMm: [1, 1, 2], affine, data: labels }, { datatype: "uint8" });
 
 const t0 = performance.now();

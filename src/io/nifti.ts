@@ -27,6 +27,8 @@ const DT = {
 export type NiftiDatatype = keyof typeof DT;
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  // large buffers own their ArrayBuffer: use it without a copy
+  if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.byteLength) return buf.buffer as ArrayBuffer;
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
 }
 

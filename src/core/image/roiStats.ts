@@ -59,11 +59,17 @@ export function roiStatistics(image: Volume, labels: Volume): RoiStat[] {
   const mn = new Float64Array(L);
   const mx = new Float64Array(L);
   const data = image.data;
-  // per-voxel ROI index (−1 = background), computed once for all frames
-  const kOf = new Int32Array(nvox);
-  for (let v = 0; v < nvox; v++) {
+  // voxels inside any ROI and their ROI index, computed once for all frames (ROIs usually
+  // cover a small part of the field of view, so each frame visits only those voxels)
+  let inside = 0;
+  for (let v = 0; v < nvox; v++) if (lab[v] > 0) inside++;
+  const vox = new Int32Array(inside);
+  const roiOf = new Int32Array(inside);
+  for (let v = 0, j = 0; v < nvox; v++) {
     const l = lab[v];
-    kOf[v] = l > 0 ? (dense ? dense[l] : (index.get(l) as number)) : -1;
+    if (l <= 0) continue;
+    vox[j] = v;
+    roiOf[j++] = dense ? dense[l] : (index.get(l) as number);
   }
   const nf = frameCount(image);
   for (let f = 0; f < nf; f++) {
@@ -73,10 +79,9 @@ export function roiStatistics(image: Volume, labels: Volume): RoiStat[] {
     mn.fill(Number.POSITIVE_INFINITY);
     mx.fill(Number.NEGATIVE_INFINITY);
     const off = f * nvox;
-    for (let v = 0; v < nvox; v++) {
-      const k = kOf[v];
-      if (k < 0) continue;
-      const x = data[off + v];
+    for (let j = 0; j < inside; j++) {
+      const k = roiOf[j];
+      const x = data[off + vox[j]];
       if (x - x !== 0) continue; // NaN or ±Infinity
       if (n[k] === 0) shift[k] = x;
       const d = x - shift[k];
