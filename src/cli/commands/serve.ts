@@ -1,4 +1,34 @@
+/**
+ * `eprscope serve DIR [--port N] [--host H] [--token T]` — serve the study workspace (JSON API,
+ * report, files, runs) on http://127.0.0.1:PORT by default; another host requires --token.
+ */
 import type { Command } from "commander";
+import { InputError } from "../../core/errors.js";
+import { createServer, isLocalHost } from "../../server/app.js";
+import { loadStudy } from "../../study/load.js";
+import { parseNumberOption } from "../options.js";
 
-/** `eprscope serve` — registered by its capability (see DESIGN.md "Interfaces"). */
-export function register(_program: Command): void {}
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the study workspace (JSON API, report, files, analysis runs with progress)")
+    .argument("<dir>", "study folder")
+    .option("--port <n>", "port", "8420")
+    .option("--host <h>", "interface to bind", "127.0.0.1")
+    .option("--token <t>", "access token (required when --host is not local)")
+    .action(async (dir: string, o: { port: string; host: string; token?: string }) => {
+      const port = parseNumberOption("--port", o.port, { min: 0, max: 65535, integer: true });
+      if (!isLocalHost(o.host) && !o.token)
+        throw new InputError({
+          field: "--host",
+          value: o.host,
+          expected: "a local address (127.0.0.1, localhost, ::1), or --token for any other host",
+        });
+      const study = loadStudy(dir);
+      const app = createServer({ studyDir: study.dir, host: o.host, token: o.token });
+      const address = await app.listen({ port, host: o.host });
+      process.stderr.write(
+        `eprscope workspace for ${study.study.id}: ${address.replace("[::1]", "localhost")}${o.token ? " (token required)" : ""}\n`,
+      );
+    });
+}
