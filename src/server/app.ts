@@ -190,17 +190,15 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     const study = loadStudy(studyDir);
     const store = openStore(studyDir);
     try {
-      reply
-        .type("text/html")
-        .send(
-          renderReport({
-            study,
-            rows: store.listResults(),
-            analyses: store.listAnalyses(),
-            version: VERSION,
-            generatedAt: new Date().toISOString(),
-          }),
-        );
+      reply.type("text/html").send(
+        renderReport({
+          study,
+          rows: store.listResults(),
+          analyses: store.listAnalyses(),
+          version: VERSION,
+          generatedAt: new Date().toISOString(),
+        }),
+      );
     } finally {
       store.close();
     }
