@@ -110,7 +110,15 @@ export function register(program: Command): void {
       const out = curves.map((name) => {
         const y = numericColumn(tissue, name);
         const f = m.fit(y, { fitDelay: o.delay === true });
-        return { curve: name, ...f.params, rss: f.rss, aic: f.aic, converged: f.converged, status: f.status };
+        return {
+          curve: name,
+          ...f.params,
+          ...Object.fromEntries(Object.entries(f.stderr ?? {}).map(([k, v]) => [`${k}_se`, v])),
+          rss: f.rss,
+          aic: f.aic,
+          converged: f.converged,
+          status: f.status,
+        };
       });
       emit(out, o);
     });
