@@ -14,6 +14,7 @@ import { type RunEvent, runTasks } from "../engine/runner.js";
 import { toCsv } from "../io/csv.js";
 import { renderReport } from "../report/htmlReport.js";
 import { openStore } from "../store/open.js";
+import { PUBLIC_COLUMNS, publicRow } from "../store/rows.js";
 import { loadStudy } from "../study/load.js";
 import { VERSION } from "../version.js";
 
@@ -149,33 +150,11 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     return results(req.query);
   });
   app.get("/api/results.csv", async (req, reply) => {
-    const rows = results(req.query).map((r) => ({
-      analysis: r.analysis,
-      subject: r.subject,
-      roi: r.roi,
-      parameter: r.parameter,
-      value: r.value,
-      unit: r.unit,
-      status: r.status,
-      time_s: r.time_s,
-      group: r.group,
-    }));
+    const rows = results(req.query).map(publicRow);
     reply
       .type("text/csv")
       .header("content-disposition", 'attachment; filename="results.csv"')
-      .send(
-        toCsv(rows, [
-          "analysis",
-          "subject",
-          "roi",
-          "parameter",
-          "value",
-          "unit",
-          "status",
-          "time_s",
-          "group",
-        ]),
-      );
+      .send(toCsv(rows, [...PUBLIC_COLUMNS]));
   });
   app.get("/api/analyses", async () => {
     const store = openStore(studyDir);

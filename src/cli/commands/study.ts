@@ -4,6 +4,7 @@ import { AnalysisError, InputError } from "../../core/errors.js";
 import { planStudy } from "../../engine/analyses/index.js";
 import { runTasks } from "../../engine/runner.js";
 import { openStore } from "../../store/open.js";
+import { publicRow } from "../../store/rows.js";
 import { writeDemoStudy } from "../../study/demo/write.js";
 import { loadStudy } from "../../study/load.js";
 import { emit } from "../output.js";
@@ -102,17 +103,7 @@ export function register(program: Command): void {
             throw new AnalysisError(`no results yet in ${s.dir}: run \`eprscope run ${dir}\` first`);
           const rows = store
             .listResults({ kind: opts.analysis, subject: opts.subject, parameter: opts.parameter })
-            .map((r) => ({
-              analysis: r.analysis,
-              subject: r.subject,
-              roi: r.roi,
-              parameter: r.parameter,
-              value: r.value,
-              unit: r.unit,
-              status: r.status,
-              time_s: r.time_s ?? null,
-              group: r.group ?? null,
-            }));
+            .map(publicRow);
           emit(rows, opts);
         } finally {
           store.close();
