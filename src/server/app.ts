@@ -5,13 +5,20 @@
  * bodies are size-limited; file paths are resolved inside the study folder (no "..", no
  * absolute paths, no symlinks leaving it). The first page lists the study's subjects by id.
  */
-import { realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
+import { frameCount, type Volume, voxelCount3d } from "../core/image/volume.js";
+import { signalToConcentration } from "../core/mri/spgr.js";
+import { bloodToPlasma } from "../core/perfusion/aif.js";
+import { DceModel } from "../core/perfusion/dceModel.js";
 import { planStudy } from "../engine/analyses/index.js";
 import { type RunEvent, runTasks } from "../engine/runner.js";
-import { toCsv } from "../io/csv.js";
+import { hasColumn, numericColumn, readCsv, toCsv } from "../io/csv.js";
+import { readNifti } from "../io/nifti.js";
 import { renderReport } from "../report/htmlReport.js";
 import { openStore } from "../store/open.js";
 import { PUBLIC_COLUMNS, publicRow } from "../store/rows.js";
@@ -82,6 +89,88 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     }
   });
 
+  // the browser workspace (Vite build in web/dist), when it has been built
+  const webDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+  if (existsSync(join(webDist, "index.html")))
+    void app.register(fastifyStatic, { root: webDist, prefix: "/app/" });
+
+  // small cache of decoded volumes for curve look-ups
+  const volumes = new Map<string, Volume>();
+  const volume = (rel: string): Volume => {
+    let v = volumes.get(rel);
+    if (!v) {
+      const p = safeStudyPath(studyDir, rel);
+      if (!p) throw Object.assign(new Error(`no such file in the study folder: ${rel}`), { statusCode: 404 });
+      v = readNifti(p);
+      if (volumes.size > 16) volumes.delete(volumes.keys().next().value as string);
+      volumes.set(rel, v);
+    }
+    return v;
+  };
+  app.get("/api/scans/:id/curve", async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const q = z
+      .object({
+        i: z.coerce.number().int().min(0),
+        j: z.coerce.number().int().min(0),
+        k: z.coerce.number().int().min(0),
+        token: z.string().optional(),
+      })
+      .safeParse(req.query);
+    if (!q.success) return reply.code(400).send({ error: "i, j, k must be voxel indices" });
+    const study = loadStudy(studyDir).study;
+    const scan = study.scans.find((x) => x.id === id);
+    if (!scan) return reply.code(404).send({ error: `no scan ${id}` });
+    const { i, j, k } = q.data;
+    const first = volume(scan.files[0]);
+    const [nx, ny, nz] = first.dims;
+    if (i >= nx || j >= ny || k >= nz)
+      return reply.code(400).send({ error: `voxel outside ${nx}×${ny}×${nz}` });
+    const v = i + nx * (j + ny * k);
+    if (scan.purpose === "dce") {
+      const a = scan.acquisition ?? {};
+      const nv = voxelCount3d(first);
+      const nt = frameCount(first);
+      const sig = Float64Array.from({ length: nt }, (_, f) => first.data[f * nv + v]);
+      const t1 = volume(scan.files[1]);
+      const conc = signalToConcentration(sig, {
+        faDeg: Number(a.flipAngleDeg),
+        trS: Number(a.trMs) / 1000,
+        r1: Number(a.relaxivityPerMMPerS),
+        baselineSamples: Number(a.baselineFrames),
+        t10S: t1.data[v],
+      });
+      const aifPath = safeStudyPath(studyDir, String(a.aif ?? ""));
+      if (!aifPath) return reply.code(404).send({ error: "AIF file not found" });
+      const aif = readCsv(aifPath);
+      const t = numericColumn(aif, "time_s");
+      const cp = hasColumn(aif, "cp_mM")
+        ? numericColumn(aif, "cp_mM")
+        : bloodToPlasma(numericColumn(aif, "cb_mM"), Number(a.hematocrit ?? 0.42));
+      const fit = new DceModel("etofts", t, cp).fit(conc, { fitDelay: true });
+      const p = fit.params;
+      return {
+        timeS: Array.from(t),
+        values: Array.from(conc),
+        fitted: Array.from(fit.fitted),
+        unit: "mM",
+        label: `voxel ${i},${j},${k}: Ktrans ${p.Ktrans_per_min?.toFixed(3)} /min, vp ${p.vp?.toFixed(3)}, ve ${p.ve?.toFixed(3)} (${fit.status})`,
+      };
+    }
+    // activity scans: time–activity curve of this voxel across the subject's scans
+    const series = study.scans
+      .filter((x) => x.subject === scan.subject && x.purpose === "activity")
+      .sort((x, y) => Date.parse(x.time) - Date.parse(y.time));
+    const admin = study.administrations.find((x) => x.subject === scan.subject);
+    const t0 = admin ? Date.parse(admin.time) : Date.parse(series[0].time);
+    return {
+      timeS: series.map((x) => (Date.parse(x.time) - t0) / 1000),
+      values: series.map((x) => volume(x.files[0]).data[v]),
+      unit: String(scan.acquisition?.units ?? "a.u."),
+      label: `voxel ${i},${j},${k} of ${scan.subject}`,
+    };
+  });
+
   app.get("/", async (_req, reply) => {
     const s = loadStudy(studyDir).study;
     const rows = s.subjects
@@ -93,7 +182,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     reply
       .type("text/html")
       .send(
-        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title><style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto}td,th{border:1px solid #ccc;padding:3px 8px}table{border-collapse:collapse}</style></head><body><h1>${esc(s.title)}</h1><p><a href="/report">report</a> · <a href="/api/results.csv">results (CSV)</a> · <a href="/api/results">results (JSON)</a></p><h2>Subjects</h2><table id="subjects"><thead><tr><th>id</th><th>group</th><th>species</th><th>body weight</th></tr></thead><tbody>${rows}</tbody></table><p>eprscope ${esc(VERSION)}</p></body></html>`,
+        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title><style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto}td,th{border:1px solid #ccc;padding:3px 8px}table{border-collapse:collapse}</style></head><body><h1>${esc(s.title)}</h1><p><a href="/app/">workspace</a> · <a href="/report">report</a> · <a href="/api/results.csv">results (CSV)</a> · <a href="/api/results">results (JSON)</a></p><h2>Subjects</h2><table id="subjects"><thead><tr><th>id</th><th>group</th><th>species</th><th>body weight</th></tr></thead><tbody>${rows}</tbody></table><p>eprscope ${esc(VERSION)}</p></body></html>`,
       );
   });
 

@@ -1,0 +1,46 @@
+/** Image viewer panel (NiiVue): a scan with its label map or parametric overlay; click → curve. */
+import { Niivue } from "@niivue/niivue";
+import { api, type Scan } from "./api.js";
+
+export class Viewer {
+  private nv: Niivue;
+  onVoxel: (scan: Scan, ijk: [number, number, number]) => void = () => {};
+  private scan: Scan | null = null;
+
+  constructor(canvas: HTMLCanvasElement) {
+    this.nv = new Niivue({ show3Dcrosshair: true, backColor: [0, 0, 0, 1], isColorbar: true });
+    void this.nv.attachToCanvas(canvas);
+    this.nv.onLocationChange = (data: unknown) => {
+      const d = data as { vox?: number[] };
+      if (this.scan && d.vox) this.onVoxel(this.scan, [d.vox[0], d.vox[1], d.vox[2]]);
+    };
+  }
+
+  async show(scan: Scan): Promise<void> {
+    this.scan = scan;
+    const volumes: { url: string; name: string; colormap?: string; opacity?: number }[] = [
+      {
+        url: api.fileUrl(scan.files[0]),
+        name: scan.files[0].split("/").pop() as string,
+        colormap: scan.modality === "MRI" ? "gray" : "hot",
+      },
+    ];
+    if (scan.labels)
+      volumes.push({
+        url: api.fileUrl(scan.labels),
+        name: scan.labels.split("/").pop() as string,
+        colormap: "actc",
+        opacity: 0.35,
+      });
+    if (scan.purpose === "dce" && scan.files[2])
+      volumes.push({
+        url: api.fileUrl(scan.files[2]),
+        name: scan.files[2].split("/").pop() as string,
+        colormap: "red",
+        opacity: 0.3,
+      });
+    await this.nv.loadVolumes(volumes);
+    this.nv.setSliceType(this.nv.sliceTypeAxial);
+    document.body.dataset.viewerLoaded = scan.id;
+  }
+}
