@@ -1,6 +1,7 @@
 /**
  * End-to-end in real headless Chromium (Debian's chromium driven by playwright-core): load the
- * demo study's workspace, see the subject ids, open a DCE scan and see the image rendered, click
+ * demo study's workspace, see the subject ids, open a DCE scan and see the image with its Ktrans
+ * map overlay rendered, click
  * a voxel and see its curve with the fit, run the analyses and see progress reach 100 %, export
  * CSV. Fails (does not skip) when the browser cannot start, unless EPRSCOPE_SKIP_BROWSER=1.
  */
@@ -69,11 +70,16 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
 
   it("opens a DCE scan: the canvas shows the image and a voxel click shows its curve and fit", async () => {
     const blank = await page.locator("#gl").screenshot();
+    const mapResponses: number[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("Ktrans_per_min.nii.gz")) mapResponses.push(r.status());
+    });
     await page.click("button[data-scan='UNP01-DCE-tumour_psma']");
     await page.waitForSelector("body[data-viewer-loaded='UNP01-DCE-tumour_psma']", { timeout: 30_000 });
     await page.waitForTimeout(500);
     const shot = await page.locator("#gl").screenshot({ path: join(tmpdir(), "eprscope-e2e-viewer.png") });
     expect(shot.length).toBeGreaterThan(3 * blank.length); // rendered image compresses far worse than black
+    expect(mapResponses).toContain(200); // the Ktrans map overlay was loaded
     const box = await page.locator("#gl").boundingBox();
     if (!box) throw new Error("no canvas");
     await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);

@@ -32,13 +32,15 @@ export class Viewer {
         colormap: "actc",
         opacity: 0.35,
       });
-    if (scan.purpose === "dce" && scan.files[2])
+    if (scan.purpose === "dce") {
+      // voxelwise Ktrans map written by `eprscope run` (results/maps/<scan>/), colour-mapped over anatomy
       volumes.push({
-        url: api.fileUrl(scan.files[2]),
-        name: scan.files[2].split("/").pop() as string,
-        colormap: "red",
-        opacity: 0.3,
+        url: api.fileUrl(`results/maps/${scan.id}/Ktrans_per_min.nii.gz`),
+        name: "Ktrans_per_min.nii.gz",
+        colormap: "warm",
+        opacity: 0.6,
       });
+    }
     await this.nv.loadVolumes(volumes);
     this.nv.setSliceType(this.nv.sliceTypeAxial);
     document.body.dataset.viewerLoaded = scan.id;

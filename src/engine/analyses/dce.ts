@@ -5,6 +5,7 @@
  * and bolus-arrival delay against the study's AIF (CSV time_s + cb_mM blood or cp_mM plasma).
  * A fit that does not converge is stored with status "flagged", never dropped or set to 0.
  */
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { frameCount, voxelCount3d } from "../../core/image/volume.js";
@@ -13,10 +14,11 @@ import { bloodToPlasma } from "../../core/perfusion/aif.js";
 import { DceModel } from "../../core/perfusion/dceModel.js";
 import type { DceModelName } from "../../core/perfusion/models.js";
 import { hasColumn, numericColumn, readCsv } from "../../io/csv.js";
-import { readNifti } from "../../io/nifti.js";
+import { readNifti, writeNifti } from "../../io/nifti.js";
 import type { ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
+import { fitDceChunk } from "../workers/dceChunk.js";
 import { row } from "./common.js";
 
 export const DCE = "dce";
@@ -96,10 +98,14 @@ export function planDce(ls: LoadedStudy): Task[] {
           const mean = new Float64Array(nt);
           const sig = new Float64Array(nt);
           let n = 0;
+          const maskVoxels: number[] = [];
+          const curves: number[] = [];
           for (let v = 0; v < nvox; v++) {
             if (!(mask.data[v] > 0)) continue;
             for (let f = 0; f < nt; f++) sig[f] = dyn.data[f * nvox + v];
             const c = signalToConcentration(sig, { ...opts, t10S: t1.data[v] });
+            maskVoxels.push(v);
+            for (let f = 0; f < nt; f++) curves.push(c[f]);
             let ok = true;
             for (let f = 0; f < nt; f++) if (!Number.isFinite(c[f])) ok = false;
             if (!ok) continue;
@@ -122,6 +128,58 @@ export function planDce(ls: LoadedStudy): Task[] {
           rows.push(
             row(DCE, scan.subject, roi, "rss", fit.rss, "mM^2"),
             row(DCE, scan.subject, roi, "voxels", n, "1"),
+          );
+          // voxelwise maps inside the mask (status 3 outside), for the viewer and heterogeneity
+          const maps = fitDceChunk({
+            model: modelName,
+            timeS,
+            aif: cp,
+            curves: Float64Array.from(curves),
+            fitDelay: false,
+          });
+          const outDir = join(ls.dir, "results", "maps", scan.id);
+          mkdirSync(outDir, { recursive: true });
+          const geom = { dims: dyn.dims.slice(0, 3), spacingMm: dyn.spacingMm, affine: dyn.affine };
+          for (const [key, vals] of Object.entries(maps.params)) {
+            const img = new Float32Array(nvox);
+            maskVoxels.forEach((v, j) => {
+              img[v] = maps.status[j] === 2 ? 0 : vals[j];
+            });
+            writeNifti(join(outDir, `${key}.nii.gz`), { ...geom, data: img });
+            const ok = maskVoxels
+              .map((_, j) => vals[j])
+              .filter((x, j) => maps.status[j] === 0 && Number.isFinite(x))
+              .sort((x, y) => x - y);
+            if (ok.length)
+              rows.push(
+                row(
+                  DCE,
+                  scan.subject,
+                  roi,
+                  `${key}.voxel_median`,
+                  ok[Math.floor(ok.length / 2)],
+                  UNITS[key] ?? "1",
+                ),
+              );
+          }
+          const statusImg = new Float32Array(nvox).fill(3);
+          maskVoxels.forEach((v, j) => {
+            statusImg[v] = maps.status[j];
+          });
+          writeNifti(
+            join(outDir, "status.nii.gz"),
+            { ...geom, data: statusImg },
+            { datatype: "uint8", description: "0 ok 1 not converged 2 invalid 3 outside mask" },
+          );
+          rows.push(
+            row(
+              DCE,
+              scan.subject,
+              roi,
+              "voxels_not_converged",
+              maps.status.filter((x) => x === 1).length,
+              "1",
+            ),
           );
           return {
             rows,
