@@ -8,10 +8,12 @@
 import { correlation } from "../core/stats/correlation.js";
 import { kaplanMeier } from "../core/stats/kaplanMeier.js";
 import { linearRegression, predictMean } from "../core/stats/regression.js";
+import { roc } from "../core/stats/roc.js";
 import type { AnalysisRecord, ResultRow } from "../store/types.js";
 import type { LoadedStudy } from "../study/load.js";
 import { groupBarsSvg } from "./figures/groupBars.js";
 import { kmPlotSvg } from "./figures/kmPlot.js";
+import { rocCurveSvg } from "./figures/rocCurve.js";
 import { fmt } from "./figures/scale.js";
 import { scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
@@ -51,13 +53,27 @@ export interface ReportInput {
   generatedAt: string;
 }
 
+export interface ReportFigure {
+  caption: string;
+  svg: string;
+}
+
+/** The report's figures alone (the web workspace's dashboard shows them). */
+export function reportFigures(r: ReportInput): ReportFigure[] {
+  return build(r).figures;
+}
+
 export function renderReport(r: ReportInput): string {
+  return build(r).html;
+}
+
+function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
   const s = r.study.study;
   const groups = [...new Set(s.subjects.map((x) => x.group))];
-  const figures: string[] = [];
+  const figures: ReportFigure[] = [];
   const sections: string[] = [];
   const fig = (svg: string, caption: string) => {
-    figures.push(caption);
+    figures.push({ caption, svg });
     return `<figure>${svg}<figcaption>Figure ${figures.length}. ${esc(caption)}</figcaption></figure>`;
   };
 
@@ -308,8 +324,38 @@ export function renderReport(r: ReportInput): string {
         `Kaplan–Meier curves by tumour %ID/g stratum (cut-off ${fmt(cutoff)} %ID/g, median split).`,
       );
     }
+    let rocFig = "";
+    const resp = s.outcomes
+      .filter((o) => o.response && o.tumour)
+      .map((o) => ({
+        acc: accOf(o.subject, o.tumour as string),
+        y: o.response === "CR" || o.response === "PR" ? 1 : 0,
+      }));
+    const usable = resp.filter((x) => x.acc !== null);
+    if (usable.some((x) => x.y === 1) && usable.some((x) => x.y === 0)) {
+      const rc = roc(
+        usable.filter((x) => x.y === 1).map((x) => x.acc as number),
+        usable.filter((x) => x.y === 0).map((x) => x.acc as number),
+      );
+      rocFig = fig(
+        rocCurveSvg(
+          [
+            {
+              label: "tumour %ID/g",
+              points: rc.points,
+              auc: rc.auc,
+              ciLower: rc.ciLower,
+              ciUpper: rc.ciUpper,
+              cutoff: rc.youden,
+            },
+          ],
+          { title: "Accumulation predicting objective response" },
+        ),
+        "ROC of nanoparticle accumulation (ex vivo %ID/g) for objective response (CR/PR), DeLong 95 % CI, Youden cut-off marked.",
+      );
+    }
     sections.push(
-      `<h2>Stratification</h2>${km}${table(
+      `<h2>Stratification</h2>${rocFig}${km}${table(
         ["where", "parameter", "value", "unit"],
         strat.map((x) => [x.roi ?? "", x.parameter, x.value, x.unit]),
       )}`,
@@ -334,5 +380,6 @@ export function renderReport(r: ReportInput): string {
 
   const css =
     "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}figure{margin:1.5em 0}figcaption{font-size:13px;color:#555}h1{font-size:1.5em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em}";
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title><style>${css}</style></head><body><h1>${esc(s.title)}</h1><p>Study <code>${esc(s.id)}</code> · ${s.subjects.length} subjects · report generated ${esc(r.generatedAt)} by eprscope ${esc(r.version)}</p>${sections.join("\n")}<p>${figures.length} figures.</p></body></html>\n`;
+  const html = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title><style>${css}</style></head><body><h1>${esc(s.title)}</h1><p>Study <code>${esc(s.id)}</code> · ${s.subjects.length} subjects · report generated ${esc(r.generatedAt)} by eprscope ${esc(r.version)}</p>${sections.join("\n")}<p>${figures.length} figures.</p></body></html>\n`;
+  return { html, figures };
 }

@@ -19,7 +19,7 @@ import { planStudy } from "../engine/analyses/index.js";
 import { type RunEvent, runTasks } from "../engine/runner.js";
 import { hasColumn, numericColumn, readCsv, toCsv } from "../io/csv.js";
 import { readNifti } from "../io/nifti.js";
-import { renderReport } from "../report/htmlReport.js";
+import { renderReport, reportFigures } from "../report/htmlReport.js";
 import { openStore } from "../store/open.js";
 import { PUBLIC_COLUMNS, publicRow } from "../store/rows.js";
 import { loadStudy } from "../study/load.js";
@@ -252,6 +252,45 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     } finally {
       store.close();
     }
+  });
+
+  // the report's figures (SVG) for the workspace dashboard
+  app.get("/api/figures", async () => {
+    const study = loadStudy(studyDir);
+    const store = openStore(studyDir);
+    try {
+      return reportFigures({
+        study,
+        rows: store.listResults(),
+        analyses: store.listAnalyses(),
+        version: VERSION,
+        generatedAt: new Date().toISOString(),
+      });
+    } finally {
+      store.close();
+    }
+  });
+
+  // timeline of administrations, scans and samples (days from the first administration)
+  app.get("/api/timeline", async () => {
+    const s = loadStudy(studyDir).study;
+    const t0 = Math.min(...s.administrations.map((a) => Date.parse(a.time)));
+    const day = (t: string) => (Date.parse(t) - t0) / 86_400_000;
+    return [
+      ...s.administrations.map((a) => ({
+        subject: a.subject,
+        kind: "dose",
+        day: day(a.time),
+        label: `${a.agent} ${a.dose}`,
+      })),
+      ...s.scans.map((x) => ({ subject: x.subject, kind: x.modality, day: day(x.time), label: x.id })),
+      ...s.samples.map((x) => ({
+        subject: x.subject,
+        kind: `${x.kind} sample`,
+        day: day(x.collectedAt),
+        label: x.id,
+      })),
+    ];
   });
 
   app.get("/report", async (_req, reply) => {

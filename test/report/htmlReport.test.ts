@@ -14,7 +14,7 @@ describe("eprscope report on the demo study", () => {
     const r = runCli(["report", dir, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { file: string; figures: number };
-    expect(out.figures).toBe(5);
+    expect(out.figures).toBe(6);
     const html = readFileSync(out.file, "utf8");
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).not.toMatch(/(src|href)=["']https?:/);

@@ -68,6 +68,15 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
     expect(ids.length).toBe(24);
   });
 
+  it("shows the timeline and the dashboard figures (bars, PK curves, TACs, scatter, ROC, Kaplan–Meier)", async () => {
+    expect(await page.$$eval("#timeline svg circle", (c) => c.length)).toBeGreaterThan(200);
+    const captions = await page.$$eval("#dashboard figcaption", (c) => c.map((x) => x.textContent ?? ""));
+    expect(captions.length).toBe(6);
+    expect(captions.join(" ")).toMatch(/ROC/);
+    expect(captions.join(" ")).toMatch(/Kaplan–Meier/);
+    expect(await page.$$eval("#dashboard svg", (s) => s.length)).toBe(6);
+  });
+
   it("opens a DCE scan: the canvas shows the image and a voxel click shows its curve and fit", async () => {
     const blank = await page.locator("#gl").screenshot();
     const mapResponses: number[] = [];
@@ -87,6 +96,13 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
     const svgMarks = await page.$$eval("#curve svg circle, #curve svg path", (els) => els.length);
     expect(svgMarks).toBeGreaterThan(10);
     expect(await page.textContent("#curve")).toMatch(/Ktrans/);
+    // 4D: the frame slider spans the dynamic series; multi-planar view renders too
+    expect(await page.getAttribute("#frame", "max")).toBe("59");
+    await page.fill("#frame", "30");
+    await page.selectOption("#slice-type", "multiplanar");
+    await page.waitForTimeout(300);
+    const multi = await page.locator("#gl").screenshot();
+    expect(multi.length).toBeGreaterThan(3 * blank.length);
   }, 60_000);
 
   it("runs the analyses with progress reaching 100 % and exports CSV", async () => {

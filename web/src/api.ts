@@ -48,7 +48,16 @@ async function get<T>(url: string): Promise<T> {
   return (await r.json()) as T;
 }
 
+export interface TimelineEvent {
+  subject: string;
+  kind: string;
+  day: number;
+  label: string;
+}
+
 export const api = {
+  figures: () => get<{ caption: string; svg: string }[]>("/api/figures"),
+  timeline: () => get<TimelineEvent[]>("/api/timeline"),
   study: () => get<StudyInfo>("/api/study"),
   results: (q: Record<string, string>) => get<ResultRow[]>(`/api/results?${new URLSearchParams(q)}`),
   curve: (scan: string, i: number, j: number, k: number) =>

@@ -1,6 +1,6 @@
 /** Observable Plot panels: a voxel's time curve with its fit, and %ID/g bars by organ and group. */
 import * as Plot from "@observablehq/plot";
-import type { Curve, ResultRow } from "./api.js";
+import type { Curve, ResultRow, TimelineEvent } from "./api.js";
 
 export function curvePlot(c: Curve): Element {
   const data = c.timeS.map((t, i) => ({ t, v: c.values[i], f: c.fitted?.[i] }));
@@ -32,5 +32,18 @@ export function biodistPlot(rows: ResultRow[]): Element {
     fx: { label: null },
     color: { legend: true },
     marks: [Plot.barY(data, { fx: "organ", x: "group", y: "v", fill: "group" })],
+  });
+}
+
+/** Doses, scans and samples per subject over study days. */
+export function timelinePlot(events: TimelineEvent[]): Element {
+  return Plot.plot({
+    width: 560,
+    height: Math.max(200, 14 * new Set(events.map((e) => e.subject)).size + 60),
+    marginLeft: 90,
+    x: { label: "days from first administration" },
+    y: { label: null },
+    color: { legend: true },
+    marks: [Plot.dot(events, { x: "day", y: "subject", fill: "kind", r: 3, title: "label" })],
   });
 }

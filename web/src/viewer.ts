@@ -6,6 +6,17 @@ export class Viewer {
   private nv: Niivue;
   onVoxel: (scan: Scan, ijk: [number, number, number]) => void = () => {};
   private scan: Scan | null = null;
+  /** number of frames of the base image (4D dynamic series) */
+  frames = 1;
+
+  setMultiplanar(on: boolean): void {
+    this.nv.setSliceType(on ? this.nv.sliceTypeMultiplanar : this.nv.sliceTypeAxial);
+  }
+
+  setFrame(frame: number): void {
+    const v = this.nv.volumes[0];
+    if (v) this.nv.setFrame4D(v.id, frame);
+  }
 
   constructor(canvas: HTMLCanvasElement) {
     this.nv = new Niivue({ show3Dcrosshair: true, backColor: [0, 0, 0, 1], isColorbar: true });
@@ -43,6 +54,7 @@ export class Viewer {
     }
     await this.nv.loadVolumes(volumes);
     this.nv.setSliceType(this.nv.sliceTypeAxial);
+    this.frames = this.nv.volumes[0]?.nFrame4D ?? 1;
     document.body.dataset.viewerLoaded = scan.id;
   }
 }
