@@ -75,9 +75,23 @@ interface RowRecord {
 export class SqliteStore implements ResultStore {
   private db: Database.Database;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    opts: { check?: boolean } = {},
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    try {
+      this.db.pragma("journal_mode = WAL");
+      if (opts.check) {
+        const r = this.db.pragma("quick_check", { simple: true });
+        if (r !== "ok")
+          throw Object.assign(new Error(`integrity check: ${String(r)}`), { code: "SQLITE_CORRUPT" });
+      }
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");

@@ -2,10 +2,11 @@
  * Load and validate a study folder: schema (zod) + cross-references + referenced files.
  * Every problem is collected (not just the first) with its JSON path, value and expectation.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import { InputError, type InputProblem } from "../core/errors.js";
 import { findNuclide, NUCLIDES } from "../core/nuclide/nuclides.js";
+import { isSameOrInside } from "../io/safePaths.js";
 import { type Study, studySchema } from "./schema.js";
 
 export const STUDY_FILE = "study.json";
@@ -57,13 +58,53 @@ export function validateStudyJson(
         expected: i.message.replace(/^Invalid input: /, ""),
       };
     });
-    return { problems };
+    // validation in one round: references and files are checked on whatever parsed
+    return { problems: [...problems, ...crossCheck(looseStudy(raw), file, dir)] };
   }
   const study = parsed.data;
   return { study, problems: crossCheck(study, file, dir) };
 }
 
-function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
+/** The shape crossCheck reads, with every field possibly missing (a study that failed the schema). */
+type Loose<T> = T extends string | number | boolean
+  ? T
+  : T extends readonly (infer U)[]
+    ? Loose<U>[]
+    : T extends object
+      ? { [K in keyof T]?: Loose<T[K]> }
+      : T;
+type LooseStudy = Loose<Study>;
+
+/** Keep only what crossCheck can read from raw JSON: arrays of objects, string ids and references. */
+function looseStudy(raw: unknown): LooseStudy {
+  const obj = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const r = obj(raw);
+  const list = (k: string): Record<string, unknown>[] =>
+    Array.isArray(r[k]) ? (r[k] as unknown[]).map((x) => strings(obj(x))) : [];
+  // non-string scalars become undefined so that no check misreads them
+  function strings(o: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === "string") out[k] = v;
+      else if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === "string");
+      else if (v !== null && typeof v === "object") out[k] = strings(v as Record<string, unknown>);
+    }
+    return out;
+  }
+  return {
+    subjects: list("subjects"),
+    agents: list("agents"),
+    groups: Array.isArray(r.groups) ? list("groups") : undefined,
+    administrations: list("administrations"),
+    scans: list("scans"),
+    rois: list("rois"),
+    samples: list("samples"),
+    outcomes: list("outcomes"),
+  } as LooseStudy;
+}
+
+function crossCheck(s: LooseStudy, file: string, dir?: string): InputProblem[] {
   const problems: InputProblem[] = [];
   const unique = (items: { id?: string }[], name: string) => {
     const seen = new Set<string>();
@@ -75,15 +116,15 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
     });
     return seen;
   };
-  const subjects = unique(s.subjects, "subjects");
-  const agents = unique(s.agents, "agents");
+  const subjects = unique(s.subjects ?? [], "subjects");
+  const agents = unique(s.agents ?? [], "agents");
   const groups = unique(s.groups ?? [], "groups");
-  unique(s.scans, "scans");
-  const rois = unique(s.rois, "rois");
-  unique(s.samples, "samples");
-  unique(s.administrations, "administrations");
-  const ref = (set: Set<string>, value: string, field: string, what: string) => {
-    if (!set.has(value))
+  unique(s.scans ?? [], "scans");
+  const rois = unique(s.rois ?? [], "rois");
+  unique(s.samples ?? [], "samples");
+  unique(s.administrations ?? [], "administrations");
+  const ref = (set: Set<string>, value: string | undefined, field: string, what: string) => {
+    if (value !== undefined && !set.has(value))
       problems.push({
         file,
         field,
@@ -92,28 +133,28 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
       });
   };
   if (s.groups) {
-    s.subjects.forEach((x, k) => {
+    (s.subjects ?? []).forEach((x, k) => {
       ref(groups, x.group, `subjects[${k}].group`, "group");
     });
   }
   (s.groups ?? []).forEach((g, k) => {
     if (g.agent) ref(agents, g.agent, `groups[${k}].agent`, "agent");
   });
-  s.administrations.forEach((a, k) => {
+  (s.administrations ?? []).forEach((a, k) => {
     ref(subjects, a.subject, `administrations[${k}].subject`, "subject");
     ref(agents, a.agent, `administrations[${k}].agent`, "agent");
   });
-  s.scans.forEach((x, k) => {
+  (s.scans ?? []).forEach((x, k) => {
     ref(subjects, x.subject, `scans[${k}].subject`, "subject");
   });
-  s.samples.forEach((x, k) => {
+  (s.samples ?? []).forEach((x, k) => {
     ref(subjects, x.subject, `samples[${k}].subject`, "subject");
-    if (s.rois.length > 0) ref(rois, x.tissue, `samples[${k}].tissue`, "roi");
+    if ((s.rois ?? []).length > 0) ref(rois, x.tissue, `samples[${k}].tissue`, "roi");
   });
-  s.outcomes.forEach((x, k) => {
+  (s.outcomes ?? []).forEach((x, k) => {
     ref(subjects, x.subject, `outcomes[${k}].subject`, "subject");
   });
-  s.agents.forEach((a, k) => {
+  (s.agents ?? []).forEach((a, k) => {
     const n = a.label?.nuclide;
     if (n !== undefined && !findNuclide(n)) {
       problems.push({
@@ -126,11 +167,13 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
   });
   // every sample must come after its subject's first administration
   const firstDose = new Map<string, number>();
-  for (const a of s.administrations) {
+  for (const a of s.administrations ?? []) {
+    if (a.subject === undefined || a.time === undefined) continue;
     const t = Date.parse(a.time);
     if (!firstDose.has(a.subject) || t < (firstDose.get(a.subject) ?? t)) firstDose.set(a.subject, t);
   }
-  s.samples.forEach((x, k) => {
+  (s.samples ?? []).forEach((x, k) => {
+    if (x.subject === undefined) return;
     const t0 = firstDose.get(x.subject);
     if (t0 === undefined) {
       if (subjects.has(x.subject))
@@ -140,7 +183,7 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
           value: x.subject,
           expected: "a subject with an administration",
         });
-    } else if (Date.parse(x.collectedAt) < t0) {
+    } else if (x.collectedAt !== undefined && Date.parse(x.collectedAt) < t0) {
       problems.push({
         file,
         field: `samples[${k}].collectedAt`,
@@ -150,34 +193,34 @@ function crossCheck(s: Study, file: string, dir?: string): InputProblem[] {
     }
   });
   if (dir) {
-    s.scans.forEach((x, k) => {
-      x.files.forEach((f, j) => {
-        if (!isFile(join(dir, f)))
-          problems.push({
-            file,
-            field: `scans[${k}].files[${j}]`,
-            value: f,
-            expected: "an existing file in the study folder",
-          });
+    (s.scans ?? []).forEach((x, k) => {
+      (x.files ?? []).forEach((f, j) => {
+        const problem = studyFileProblem(dir, f);
+        if (problem) problems.push({ file, field: `scans[${k}].files[${j}]`, value: f, expected: problem });
       });
-      if (x.labels && !isFile(join(dir, x.labels)))
-        problems.push({
-          file,
-          field: `scans[${k}].labels`,
-          value: x.labels,
-          expected: "an existing file in the study folder",
-        });
+      if (x.labels) {
+        const problem = studyFileProblem(dir, x.labels);
+        if (problem) problems.push({ file, field: `scans[${k}].labels`, value: x.labels, expected: problem });
+      }
     });
   }
   return problems;
 }
 
-function isFile(p: string): boolean {
+/** A study file must be a relative path that stays inside the study folder and names a file. */
+function studyFileProblem(dir: string, f: string): string | undefined {
+  const inside = "a relative path inside the study folder";
+  if (isAbsolute(f)) return inside;
+  const p = resolve(dir, f);
+  if (!isSameOrInside(p, dir)) return inside;
   try {
-    return statSync(p).isFile();
+    if (!statSync(p).isFile()) return "an existing file in the study folder (this is a folder)";
+    if (!isSameOrInside(realpathSync(p), realpathSync(dir)))
+      return `${inside} (a symbolic link leads outside)`;
   } catch {
-    return false;
+    return "an existing file in the study folder";
   }
+  return undefined;
 }
 
 /** Read DIR/study.json, validate everything, throw one InputError listing all problems. */
@@ -185,12 +228,24 @@ export function loadStudy(dirArg: string): LoadedStudy {
   const dir = resolve(dirArg);
   const file = join(dir, STUDY_FILE);
   if (!existsSync(dir)) throw new InputError({ file: dirArg, expected: "an existing study folder" });
+  if (!statSync(dir).isDirectory())
+    throw new InputError({ file: dirArg, expected: `a study folder holding ${STUDY_FILE} (this is a file)` });
   if (!existsSync(file))
     throw new InputError({
       file,
       expected: `a ${STUDY_FILE} in the study folder (create one with \`eprscope demo DIR\`)`,
     });
-  const text = readFileSync(file, "utf8");
+  if (!statSync(file).isFile())
+    throw new InputError({ file, expected: `${STUDY_FILE} to be a file (it is a folder)` });
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError({
+      file,
+      expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "read error"})`,
+    });
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -33,27 +33,54 @@ describe("study.json validation", () => {
     expect(r.stderr).toMatch(/"22 MBq"/);
     expect(r.stderr).toMatch(/samples\[5\]\.colour/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    // the dangling reference is reported once the schema passes: fix the other two and re-check
-    raw.subjects[2].bodyWeight = "22 g";
-    delete raw.samples[5].colour;
-    writeFileSync(join(bad, "study.json"), JSON.stringify(raw));
-    const r2 = runCli(["validate", bad, "--json"]);
-    expect(r2.code).toBe(2);
-    const out = JSON.parse(r2.stdout);
-    expect(out.valid).toBe(false);
-    expect(out.problems.map((p: { field: string }) => p.field)).toContain("administrations[0].agent");
+    expect(r.stderr).toMatch(/administrations\[0\]\.agent/); // reported in the same round
   });
 
-  it("reports schema and cross-reference problems together", () => {
+  it("reports schema, reference and file problems in one round", () => {
     const raw = JSON.parse(readFileSync(join(dir, "study.json"), "utf8"));
-    raw.subjects[0].sex = "X";
-    raw.samples[0].subject = "GHOST";
-    const { problems } = validateStudyJson(raw, "study.json");
-    expect(problems.map((p) => p.field)).toContain("subjects[0].sex");
-    // cross-references are checked only for schema-valid studies
-    raw.subjects[0].sex = "F";
-    const second = validateStudyJson(raw, "study.json");
-    expect(second.problems.map((p) => p.field)).toContain("samples[0].subject");
+    raw.subjects[0].sex = "X"; // schema
+    raw.samples[0].subject = "GHOST"; // dangling reference
+    raw.scans.push({ id: "x0", subject: raw.subjects[0].id, files: ["missing.nii.gz"] }); // missing file
+    raw.scans.push({ id: "x1", subject: raw.subjects[0].id, files: ["../../etc/passwd"] }); // leaves the folder
+    const k = raw.scans.length - 2;
+    const { problems } = validateStudyJson(raw, "study.json", dir);
+    const fields = problems.map((p) => p.field);
+    expect(fields).toContain("subjects[0].sex");
+    expect(fields).toContain("samples[0].subject");
+    expect(fields).toContain(`scans[${k}].files[0]`);
+    expect(fields).toContain(`scans[${k + 1}].files[0]`);
+    expect(problems.find((p) => p.field === `scans[${k + 1}].files[0]`)?.expected).toMatch(
+      /inside the study folder/,
+    );
+  });
+
+  it("validate exits 2 listing a schema error, a dangling reference and a missing file together", () => {
+    const raw = JSON.parse(readFileSync(join(dir, "study.json"), "utf8"));
+    raw.subjects[1].bodyWeight = "20 MBq";
+    raw.outcomes[0].subject = "NOBODY";
+    raw.scans.push({ id: "x2", subject: raw.subjects[0].id, files: ["gone.nii.gz"] });
+    const k = raw.scans.length - 1;
+    const bad = mkdtempSync(join(tmpdir(), "eprscope-bad-"));
+    writeFileSync(join(bad, "study.json"), JSON.stringify(raw));
+    const r = runCli(["validate", bad, "--json"]);
+    expect(r.code).toBe(2);
+    const fields = JSON.parse(r.stdout).problems.map((p: { field: string }) => p.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(["subjects[1].bodyWeight", "outcomes[0].subject", `scans[${k}].files[0]`]),
+    );
+  });
+
+  it("a study.json that is a folder, or a study folder that is a file, is bad input (exit 2)", () => {
+    const d = mkdtempSync(join(tmpdir(), "eprscope-dirjson-"));
+    mkdirSync(join(d, "study.json"));
+    const r = runCli(["validate", d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/study\.json.*folder/);
+    const f = join(d, "plain.txt");
+    writeFileSync(f, "x");
+    const r2 = runCli(["run", f]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/this is a file/);
   });
 
   it("gives a clear error for a missing folder, missing study.json and bad JSON", () => {

@@ -2,9 +2,11 @@
 import type { Command } from "commander";
 import { AnalysisError, InputError } from "../../core/errors.js";
 import { planStudy } from "../../engine/analyses/index.js";
+import { acquireRunLock } from "../../engine/runLock.js";
 import { runTasks } from "../../engine/runner.js";
-import { openStore } from "../../store/open.js";
+import { moveStoreAside, openStore } from "../../store/open.js";
 import { publicRow } from "../../store/rows.js";
+import type { ResultStore } from "../../store/types.js";
 import { writeDemoStudy } from "../../study/demo/write.js";
 import { loadStudy } from "../../study/load.js";
 import { emit } from "../output.js";
@@ -51,16 +53,34 @@ export function register(program: Command): void {
       "only tasks whose id starts with one of these (comma-separated), with their dependencies",
     )
     .option("--no-progress", "no progress output on stderr")
+    .option(
+      "--rebuild-store",
+      "move an unreadable results store aside (kept as results/eprscope.sqlite.damaged-<time>) and recompute every result",
+    )
     .option("--json", "print the run summary as JSON")
     .action(
-      async (dir: string, opts: { force?: boolean; only?: string; progress?: boolean; json?: boolean }) => {
+      async (
+        dir: string,
+        opts: { force?: boolean; only?: string; progress?: boolean; json?: boolean; rebuildStore?: boolean },
+      ) => {
         const s = loadStudy(dir);
         const tasks = planStudy(s);
-        const store = openStore(s.dir);
+        const release = acquireRunLock(s.dir);
+        let store: ResultStore;
+        try {
+          if (opts.rebuildStore) {
+            const aside = moveStoreAside(s.dir);
+            if (aside) process.stderr.write(`moved the old results store to ${aside}\n`);
+          }
+          store = openStore(s.dir);
+        } catch (e) {
+          release();
+          throw e;
+        }
         const progress = runProgress(opts.progress !== false);
         try {
           const summary = await runTasks(s, tasks, store, {
-            force: opts.force,
+            force: opts.force || opts.rebuildStore,
             only: opts.only?.split(",").map((x) => x.trim()),
             onEvent: progress.onEvent,
             delayMsPerTask: Number(process.env.EPRSCOPE_TASK_DELAY_MS ?? 0) || undefined,
@@ -78,6 +98,7 @@ export function register(program: Command): void {
         } finally {
           progress.stop();
           store.close();
+          release();
         }
       },
     );
