@@ -14,12 +14,10 @@ import type { LoadedStudy } from "../study/load.js";
 import { groupBarsSvg } from "./figures/groupBars.js";
 import { kmPlotSvg } from "./figures/kmPlot.js";
 import { rocCurveSvg } from "./figures/rocCurve.js";
-import { fmt } from "./figures/scale.js";
+import { esc, fmt } from "./figures/scale.js";
 import { scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 function table(head: string[], rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => (v === null ? "–" : typeof v === "number" ? fmt(v, 4) : esc(v));

@@ -97,4 +97,52 @@ describe("workspace server security", () => {
     ).toBe(200);
     await secured.close();
   });
+
+  it("refuses foreign Host headers (DNS rebinding) with 421, answers loopback names", async () => {
+    for (const h of ["localhost:8420", "127.0.0.1:8420", "[::1]:8420", "LOCALHOST"])
+      expect((await app.inject({ url: "/api/subjects", headers: { host: h } })).statusCode).toBe(200);
+    for (const h of ["evil.example:8420", "127.0.0.1.evil.example", "attacker.test"]) {
+      const r = await app.inject({ url: "/api/subjects", headers: { host: h } });
+      expect(r.statusCode).toBe(421);
+      expect(r.json().error).toMatch(/unknown Host header/);
+    }
+    const proxied = createServer({ studyDir: dir, allowedHosts: ["workspace.lab.internal"] });
+    expect(
+      (await proxied.inject({ url: "/api/subjects", headers: { host: "workspace.lab.internal" } }))
+        .statusCode,
+    ).toBe(200);
+    await proxied.close();
+  });
+  it("refuses cross-origin state-changing requests (403) but not same-origin ones", async () => {
+    const cross = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "http://localhost.evil.example:8420" },
+    ];
+    for (const h of cross) {
+      const r = await app.inject({ method: "POST", url: "/api/run", payload: {}, headers: h });
+      expect(r.statusCode).toBe(403);
+    }
+    // reads are not state-changing; a cross-origin page cannot read them (no CORS headers)
+    const read = await app.inject({ url: "/api/subjects", headers: { origin: "https://evil.example" } });
+    expect(read.statusCode).toBe(200);
+    expect(read.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+  it("shares the study's run lock with the CLI: POST /api/run while a run holds it → 409", async () => {
+    const { acquireRunLock } = await import("../../src/engine/runLock.js");
+    const release = acquireRunLock(dir);
+    try {
+      const r = await app.inject({
+        method: "POST",
+        url: "/api/run",
+        payload: {},
+        headers: { origin: "http://127.0.0.1:8420" },
+      });
+      expect(r.statusCode).toBe(409);
+      expect(r.json().error).toMatch(/another run of this study is in progress/);
+    } finally {
+      release();
+    }
+  });
 });

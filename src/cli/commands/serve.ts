@@ -16,7 +16,11 @@ export function register(program: Command): void {
     .option("--port <n>", "port", "8420")
     .option("--host <h>", "interface to bind", "127.0.0.1")
     .option("--token <t>", "access token (required when --host is not local)")
-    .action(async (dir: string, o: { port: string; host: string; token?: string }) => {
+    .option(
+      "--allowed-host <names>",
+      "further Host header names to answer, comma-separated (e.g. a reverse proxy's name); others get 421",
+    )
+    .action(async (dir: string, o: { port: string; host: string; token?: string; allowedHost?: string }) => {
       const port = parseNumberOption("--port", o.port, { min: 0, max: 65535, integer: true });
       if (!isLocalHost(o.host) && !o.token)
         throw new InputError({
@@ -25,7 +29,15 @@ export function register(program: Command): void {
           expected: "a local address (127.0.0.1, localhost, ::1), or --token for any other host",
         });
       const study = loadStudy(dir);
-      const app = createServer({ studyDir: study.dir, host: o.host, token: o.token });
+      const app = createServer({
+        studyDir: study.dir,
+        host: o.host,
+        token: o.token,
+        allowedHosts: o.allowedHost
+          ?.split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      });
       const address = await app.listen({ port, host: o.host });
       process.stderr.write(
         `eprscope workspace for ${study.study.id}: ${address.replace("[::1]", "localhost")}${o.token ? " (token required)" : ""}\n`,

@@ -1,14 +1,11 @@
 /** Grouped bar chart with SD error bars (e.g. %ID/g by organ and group): (data, options) → SVG. */
-import { extent, fmt, linearScale, niceTicks } from "./scale.js";
+import { esc, extent, fmt, linearScale, niceTicks, PALETTE } from "./scale.js";
 
 export interface GroupBarsData {
   categories: string[];
   groups: { name: string; mean: (number | null)[]; sd: (number | null)[] }[];
 }
 
-const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 export function groupBarsSvg(
   d: GroupBarsData,
@@ -35,7 +32,7 @@ export function groupBarsSvg(
       if (v === null || !Number.isFinite(v)) return;
       const x = x0 + k * bw;
       parts.push(
-        `<rect class="bar" x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}" fill="${COLOURS[k % COLOURS.length]}"><title>${esc(g.name)} ${esc(c)}: ${fmt(v)} ± ${fmt(g.sd[i] ?? Number.NaN)}</title></rect>`,
+        `<rect class="bar" x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${esc(g.name)} ${esc(c)}: ${fmt(v)} ± ${fmt(g.sd[i] ?? Number.NaN)}</title></rect>`,
       );
       const sd = g.sd[i];
       if (sd !== null && Number.isFinite(sd)) {
@@ -52,7 +49,7 @@ export function groupBarsSvg(
   const legend = d.groups
     .map(
       (g, k) =>
-        `<rect x="${m.left + k * 90}" y="${H - 22}" width="10" height="10" fill="${COLOURS[k % COLOURS.length]}"/><text x="${m.left + k * 90 + 14}" y="${H - 13}" font-size="11">${esc(g.name)}</text>`,
+        `<rect x="${m.left + k * 90}" y="${H - 22}" width="10" height="10" fill="${PALETTE[k % PALETTE.length]}"/><text x="${m.left + k * 90 + 14}" y="${H - 13}" font-size="11">${esc(g.name)}</text>`,
     )
     .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${o.title ? `<text x="${m.left}" y="16" font-size="13" font-weight="bold">${esc(o.title)}</text>` : ""}${parts.join("")}<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${H - m.bottom}" stroke="#333"/><text transform="translate(14 ${(H - m.bottom + m.top) / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(o.yLabel ?? "")}</text>${legend}</svg>`;

@@ -1,5 +1,5 @@
 /** Time curves (mean ± SD per group; TACs, blood curves), optional log y: (series, options) → SVG. */
-import { extent, fmt, linearScale, niceTicks } from "./scale.js";
+import { esc, extent, fmt, linearScale, niceTicks, PALETTE } from "./scale.js";
 
 export interface TimeSeries {
   name: string;
@@ -8,9 +8,6 @@ export interface TimeSeries {
   sd?: (number | null)[];
 }
 
-const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 export function timeCurvesSvg(
   series: TimeSeries[],
@@ -47,7 +44,7 @@ export function timeCurvesSvg(
       `<text x="${x(t).toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle" font-size="11">${fmt(t)}</text>`,
     );
   series.forEach((s, k) => {
-    const c = COLOURS[k % COLOURS.length];
+    const c = PALETTE[k % PALETTE.length];
     const pts = s.x.map((xv, i) => `${x(xv).toFixed(1)},${y(tf(s.y[i])).toFixed(1)}`);
     parts.push(
       `<polyline class="curve" fill="none" stroke="${c}" stroke-width="2" points="${pts.join(" ")}"><title>${esc(s.name)}</title></polyline>`,

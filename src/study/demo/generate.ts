@@ -6,7 +6,7 @@
  * imperfectly, its DCE-MRI Ktrans and vp — as EPR heterogeneity does in reality.
  * Gamma counts are Poisson with background; activities decay with the 111In half-life.
  */
-import { halfLifeH } from "../../core/nuclide/index.js";
+import { decayFactor } from "../../core/nuclide/index.js";
 import { Rng } from "../../core/random.js";
 import type { Outcome, Sample, Study, Subject } from "../schema.js";
 import {
@@ -99,9 +99,8 @@ export function organPctIDperG(s: SubjectTruth, organ: string, tH: number): numb
   return s.organs96h[organ] * shape + 0.05 * bloodPctIDperG(s, tH);
 }
 
-function decay(dtH: number): number {
-  return Math.exp((-Math.LN2 * dtH) / halfLifeH(NUCLIDE));
-}
+/** decay factor of the demo nuclide after dtH hours (core/nuclide, the one decay law) */
+const decay = (dtH: number): number => decayFactor(NUCLIDE, dtH * 3600);
 
 function makeSubjectTruth(
   rng: Rng,
