@@ -5,13 +5,13 @@
  * stored result is up to date and the task is skipped.
  */
 
-import type { ProvenanceEntry, ResultRow, ResultStore } from "../store/types.js";
+import type { ProvenanceEntry, ResultReader, ResultRow } from "../store/types.js";
 import type { LoadedStudy } from "../study/load.js";
 
 export interface TaskContext {
   study: LoadedStudy;
   /** read-only access to results of earlier tasks (dependencies) */
-  store: ResultStore;
+  store: ResultReader;
   /** report progress within the task, 0..1 */
   progress(fraction: number, note?: string): void;
   signal?: AbortSignal;

@@ -1,29 +1,29 @@
 /** The one place the report's input (study, result rows, analyses, version) is assembled: CLI report, server /report and /api/figures. */
 import { AnalysisError } from "../core/errors.js";
-import { openStore } from "../store/open.js";
+import { openResultStore } from "../store/open.js";
 import type { LoadedStudy } from "../study/load.js";
 import { VERSION } from "../version.js";
 import type { ReportInput } from "./htmlReport.js";
 
-export function loadReportInput(
+export async function loadReportInput(
   study: LoadedStudy,
-  opts: { requireResults?: boolean; dirArg?: string } = {},
-): ReportInput {
-  const store = openStore(study.dir);
+  opts: { requireResults?: boolean; dirArg?: string; db?: string } = {},
+): Promise<ReportInput> {
+  const store = await openResultStore(study.dir, opts.db);
   try {
-    const analyses = store.listAnalyses();
+    const analyses = await store.listAnalyses();
     if (opts.requireResults && analyses.length === 0)
       throw new AnalysisError(
-        `no results yet in ${study.dir}: run \`eprscope run ${opts.dirArg ?? study.dir}\` first`,
+        `no results yet in ${store.location}: run \`eprscope run ${opts.dirArg ?? study.dir}\` first`,
       );
     return {
       study,
-      rows: store.listResults(),
+      rows: await store.listResults(),
       analyses,
       version: VERSION,
       generatedAt: new Date().toISOString(),
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -32,6 +32,8 @@ export interface ServerOptions {
   /** further Host names this server answers (e.g. a reverse proxy's name) */
   allowedHosts?: string[];
   bodyLimitBytes?: number;
+  /** results database URL (PostgreSQL); default EPRSCOPE_DATABASE_URL, else the embedded store */
+  db?: string;
 }
 
 export function createServer(opts: ServerOptions): FastifyInstance {
@@ -50,7 +52,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   if (existsSync(join(webDist, "index.html")))
     void app.register(fastifyStatic, { root: webDist, prefix: "/app/" });
 
-  const ctx: RouteContext = { app, studyDir, volume: volumeCache(studyDir) };
+  const ctx: RouteContext = { app, studyDir, db: opts.db, volume: volumeCache(studyDir) };
   for (const register of [
     registerPages,
     registerStudy,

@@ -9,6 +9,8 @@ import { readNifti } from "../io/nifti.js";
 export interface RouteContext {
   app: FastifyInstance;
   studyDir: string;
+  /** results database URL (PostgreSQL), or undefined for the study's embedded SQLite store */
+  db?: string;
   /** decoded NIfTI volumes of study files (small LRU) */
   volume(rel: string): Volume;
 }

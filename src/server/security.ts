@@ -43,11 +43,9 @@ export function makeGuard(o: GuardOptions) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const host = req.headers.host;
     if (!o.token && (!host || !hosts.has(hostName(host)))) {
-      await reply
-        .code(421)
-        .send({
-          error: `unknown Host header ${JSON.stringify(host ?? "")}: this server answers ${[...hosts].join(", ")} (use --allowed-host to add one)`,
-        });
+      await reply.code(421).send({
+        error: `unknown Host header ${JSON.stringify(host ?? "")}: this server answers ${[...hosts].join(", ")} (use --allowed-host to add one)`,
+      });
       return;
     }
     if (STATE_CHANGING.has(req.method)) {
@@ -62,12 +60,9 @@ export function makeGuard(o: GuardOptions) {
         }
       }
       if (foreign) {
-        await reply
-          .code(403)
-          .send({
-            error:
-              "cross-origin request refused: state-changing requests must come from the workspace itself",
-          });
+        await reply.code(403).send({
+          error: "cross-origin request refused: state-changing requests must come from the workspace itself",
+        });
         return;
       }
     }

@@ -1,6 +1,7 @@
 /**
  * The results store contract (DESIGN.md store/): long-format result rows, one analysis
- * record per task with its input hash and provenance. Backends: SQLite (embedded, default).
+ * record per task with its input hash and provenance. Backends: SQLite (embedded, default) and
+ * PostgreSQL (chosen by a connection URL), from one SQL definition (sql.ts).
  */
 
 export type ResultStatus = "ok" | "failed" | "missing" | "flagged";
@@ -47,7 +48,14 @@ export interface ResultFilter {
   parameter?: string;
 }
 
-export interface ResultStore {
+/** What a running task may read (results of earlier tasks); synchronous for the analyses. */
+export interface ResultReader {
+  getAnalysis(id: string): AnalysisRecord | undefined;
+  listAnalyses(): AnalysisRecord[];
+  listResults(filter?: ResultFilter): ResultRow[];
+}
+
+export interface ResultStore extends ResultReader {
   getAnalysis(id: string): AnalysisRecord | undefined;
   listAnalyses(): AnalysisRecord[];
   /** atomically replace an analysis' record, rows and provenance */
@@ -57,4 +65,24 @@ export interface ResultStore {
   listResults(filter?: ResultFilter): ResultRow[];
   getProvenance(analysisId: string): ProvenanceEntry[];
   close(): void;
+}
+
+/**
+ * The store as the engine, CLI and server use it: asynchronous, so that PostgreSQL (pg) and the
+ * embedded SQLite file (wrapped) are one interface. `reader` gives a task its synchronous view of
+ * the results it depends on.
+ */
+export interface AsyncResultStore {
+  readonly backend: "sqlite" | "postgres";
+  /** where the results live, for messages (a file path, or a database URL without password) */
+  readonly location: string;
+  getAnalysis(id: string): Promise<AnalysisRecord | undefined>;
+  listAnalyses(): Promise<AnalysisRecord[]>;
+  saveAnalysis(record: AnalysisRecord, rows: ResultRow[], provenance: ProvenanceEntry[]): Promise<void>;
+  pruneAnalyses(keep: Set<string>): Promise<number>;
+  listResults(filter?: ResultFilter): Promise<ResultRow[]>;
+  getProvenance(analysisId: string): Promise<ProvenanceEntry[]>;
+  /** a synchronous view holding every analysis record and the rows of these analyses */
+  reader(analysisIds: string[]): Promise<ResultReader>;
+  close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { renderReport } from "../../report/htmlReport.js";
 import { loadReportInput } from "../../report/reportInput.js";
 import { loadStudy } from "../../study/load.js";
+import { DB_HELP } from "./study.js";
 
 export function register(program: Command): void {
   program
@@ -13,8 +14,9 @@ export function register(program: Command): void {
     .description("write a self-contained HTML report of a study's results (figures inline, readable offline)")
     .argument("<dir>", "study folder")
     .option("--out <file>", "output file (default DIR/results/report.html)")
+    .option("--db <url>", DB_HELP)
     .option("--json", "print { file, figures } as JSON")
-    .action((dir: string, o: { out?: string; json?: boolean }) => {
+    .action(async (dir: string, o: { out?: string; json?: boolean; db?: string }) => {
       const study = loadStudy(dir);
       const file = o.out ?? join(study.dir, "results", "report.html");
       // the report may live in the study folder, but never over study.json or a data file
@@ -22,7 +24,9 @@ export function register(program: Command): void {
         study.file,
         ...study.study.scans.flatMap((s) => s.files.map((f) => join(study.dir, f))),
       ]);
-      const html = renderReport(loadReportInput(study, { requireResults: true, dirArg: dir }));
+      const html = renderReport(
+        await loadReportInput(study, { requireResults: true, dirArg: dir, db: o.db }),
+      );
       writeFileSync(file, html);
       const figures = (html.match(/<figure>/g) ?? []).length;
       if (o.json) process.stdout.write(`${JSON.stringify({ file, figures, bytes: html.length })}\n`);

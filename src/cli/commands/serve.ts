@@ -5,8 +5,10 @@
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { createServer, isLocalHost } from "../../server/app.js";
+import { openResultStore } from "../../store/open.js";
 import { loadStudy } from "../../study/load.js";
 import { parseNumberOption } from "../options.js";
+import { DB_HELP } from "./study.js";
 
 export function register(program: Command): void {
   program
@@ -20,27 +22,35 @@ export function register(program: Command): void {
       "--allowed-host <names>",
       "further Host header names to answer, comma-separated (e.g. a reverse proxy's name); others get 421",
     )
-    .action(async (dir: string, o: { port: string; host: string; token?: string; allowedHost?: string }) => {
-      const port = parseNumberOption("--port", o.port, { min: 0, max: 65535, integer: true });
-      if (!isLocalHost(o.host) && !o.token)
-        throw new InputError({
-          field: "--host",
-          value: o.host,
-          expected: "a local address (127.0.0.1, localhost, ::1), or --token for any other host",
+    .option("--db <url>", DB_HELP)
+    .action(
+      async (
+        dir: string,
+        o: { port: string; host: string; token?: string; allowedHost?: string; db?: string },
+      ) => {
+        const port = parseNumberOption("--port", o.port, { min: 0, max: 65535, integer: true });
+        if (!isLocalHost(o.host) && !o.token)
+          throw new InputError({
+            field: "--host",
+            value: o.host,
+            expected: "a local address (127.0.0.1, localhost, ::1), or --token for any other host",
+          });
+        const study = loadStudy(dir);
+        await (await openResultStore(study.dir, o.db)).close(); // a bad --db is reported now, not per request
+        const app = createServer({
+          studyDir: study.dir,
+          host: o.host,
+          token: o.token,
+          db: o.db,
+          allowedHosts: o.allowedHost
+            ?.split(",")
+            .map((x) => x.trim())
+            .filter(Boolean),
         });
-      const study = loadStudy(dir);
-      const app = createServer({
-        studyDir: study.dir,
-        host: o.host,
-        token: o.token,
-        allowedHosts: o.allowedHost
-          ?.split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      });
-      const address = await app.listen({ port, host: o.host });
-      process.stderr.write(
-        `eprscope workspace for ${study.study.id}: ${address.replace("[::1]", "localhost")}${o.token ? " (token required)" : ""}\n`,
-      );
-    });
+        const address = await app.listen({ port, host: o.host });
+        process.stderr.write(
+          `eprscope workspace for ${study.study.id}: ${address.replace("[::1]", "localhost")}${o.token ? " (token required)" : ""}\n`,
+        );
+      },
+    );
 }

@@ -4,13 +4,16 @@ import { AnalysisError, InputError } from "../../core/errors.js";
 import { planStudy } from "../../engine/analyses/index.js";
 import { acquireRunLock } from "../../engine/runLock.js";
 import { runTasks } from "../../engine/runner.js";
-import { moveStoreAside, openStore } from "../../store/open.js";
+import { databaseUrl, moveStoreAside, openResultStore } from "../../store/open.js";
 import { publicRow } from "../../store/rows.js";
-import type { ResultStore } from "../../store/types.js";
+import type { AsyncResultStore } from "../../store/types.js";
 import { writeDemoStudy } from "../../study/demo/write.js";
 import { loadStudy } from "../../study/load.js";
 import { emit } from "../output.js";
 import { runProgress } from "../progress.js";
+
+export const DB_HELP =
+  "results database: postgres://user@host:port/db (default: EPRSCOPE_DATABASE_URL, else the study's embedded SQLite file)";
 
 export function register(program: Command): void {
   program
@@ -57,22 +60,36 @@ export function register(program: Command): void {
       "--rebuild-store",
       "move an unreadable results store aside (kept as results/eprscope.sqlite.damaged-<time>) and recompute every result",
     )
+    .option("--db <url>", DB_HELP)
     .option("--json", "print the run summary as JSON")
     .action(
       async (
         dir: string,
-        opts: { force?: boolean; only?: string; progress?: boolean; json?: boolean; rebuildStore?: boolean },
+        opts: {
+          force?: boolean;
+          only?: string;
+          progress?: boolean;
+          json?: boolean;
+          rebuildStore?: boolean;
+          db?: string;
+        },
       ) => {
         const s = loadStudy(dir);
         const tasks = planStudy(s);
+        if (opts.rebuildStore && databaseUrl(opts.db))
+          throw new InputError({
+            field: "--rebuild-store",
+            expected:
+              "the embedded SQLite store (a PostgreSQL store is repaired with PostgreSQL's own tools)",
+          });
         const release = acquireRunLock(s.dir);
-        let store: ResultStore;
+        let store: AsyncResultStore;
         try {
           if (opts.rebuildStore) {
             const aside = moveStoreAside(s.dir);
             if (aside) process.stderr.write(`moved the old results store to ${aside}\n`);
           }
-          store = openStore(s.dir);
+          store = await openResultStore(s.dir, opts.db);
         } catch (e) {
           release();
           throw e;
@@ -92,12 +109,12 @@ export function register(program: Command): void {
             () =>
               `${summary.total} tasks: ${summary.ran} ran, ${summary.skipped} up to date, ${summary.failed.length} failed\n` +
               summary.failed.map((f) => `  FAILED ${f.id}: ${f.message}\n`).join("") +
-              `results: ${s.dir}/results/eprscope.sqlite (eprscope results ${dir})\n`,
+              `results: ${store.location} (eprscope results ${dir})\n`,
           );
           if (summary.failed.length > 0) process.exitCode = 1;
         } finally {
           progress.stop();
-          store.close();
+          await store.close();
           release();
         }
       },
@@ -110,24 +127,32 @@ export function register(program: Command): void {
     .option("--analysis <kind>", "only this analysis kind (e.g. biodistribution)")
     .option("--subject <id>", "only this subject")
     .option("--parameter <name>", "only this parameter")
+    .option("--db <url>", DB_HELP)
     .option("--json", "print one JSON document: an array of rows")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
     .action(
-      (
+      async (
         dir: string,
-        opts: { analysis?: string; subject?: string; parameter?: string; json?: boolean; out?: string },
+        opts: {
+          analysis?: string;
+          subject?: string;
+          parameter?: string;
+          json?: boolean;
+          out?: string;
+          db?: string;
+        },
       ) => {
         const s = loadStudy(dir);
-        const store = openStore(s.dir);
+        const store = await openResultStore(s.dir, opts.db);
         try {
-          if (store.listAnalyses().length === 0)
-            throw new AnalysisError(`no results yet in ${s.dir}: run \`eprscope run ${dir}\` first`);
-          const rows = store
-            .listResults({ kind: opts.analysis, subject: opts.subject, parameter: opts.parameter })
-            .map(publicRow);
+          if ((await store.listAnalyses()).length === 0)
+            throw new AnalysisError(`no results yet in ${store.location}: run \`eprscope run ${dir}\` first`);
+          const rows = (
+            await store.listResults({ kind: opts.analysis, subject: opts.subject, parameter: opts.parameter })
+          ).map(publicRow);
           emit(rows, opts);
         } finally {
-          store.close();
+          await store.close();
         }
       },
     );

@@ -10,7 +10,7 @@ import { kaplanMeier } from "../../core/stats/kaplanMeier.js";
 import { logrank } from "../../core/stats/logrank.js";
 import { roc, splitByOutcome } from "../../core/stats/roc.js";
 import { binaryResponse } from "../../core/stratify/fromOutcomes.js";
-import type { ResultRow, ResultStore } from "../../store/types.js";
+import type { ResultReader, ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { row } from "./common.js";
@@ -28,7 +28,7 @@ interface Lesion {
   event?: number;
 }
 
-function lesions(ls: LoadedStudy, store: ResultStore, deps: string[]): Lesion[] {
+function lesions(ls: LoadedStudy, store: ResultReader, deps: string[]): Lesion[] {
   const byKey = new Map<string, Lesion>();
   const get = (subject: string, tumour: string) => {
     const k = `${subject}|${tumour}`;

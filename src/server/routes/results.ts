@@ -1,7 +1,7 @@
 /** GET /api/results (JSON), /api/results.csv, /api/analyses (with provenance). */
 import { z } from "zod";
 import { toCsv } from "../../io/csv.js";
-import { openStore } from "../../store/open.js";
+import { openResultStore } from "../../store/open.js";
 import { PUBLIC_COLUMNS, publicRow } from "../../store/rows.js";
 import type { RouteContext } from "../context.js";
 
@@ -12,13 +12,13 @@ const resultsQuery = z.strictObject({
   token: z.string().optional(),
 });
 
-export function registerResults({ app, studyDir }: RouteContext): void {
-  const results = (f: z.infer<typeof resultsQuery>) => {
-    const store = openStore(studyDir);
+export function registerResults({ app, studyDir, db }: RouteContext): void {
+  const results = async (f: z.infer<typeof resultsQuery>) => {
+    const store = await openResultStore(studyDir, db);
     try {
-      return store.listResults({ kind: f.analysis, subject: f.subject, parameter: f.parameter });
+      return await store.listResults({ kind: f.analysis, subject: f.subject, parameter: f.parameter });
     } finally {
-      store.close();
+      await store.close();
     }
   };
   const parse = (q: unknown) => {
@@ -38,14 +38,17 @@ export function registerResults({ app, studyDir }: RouteContext): void {
     reply
       .type("text/csv")
       .header("content-disposition", 'attachment; filename="results.csv"')
-      .send(toCsv(results(p.query).map(publicRow), [...PUBLIC_COLUMNS]));
+      .send(toCsv((await results(p.query)).map(publicRow), [...PUBLIC_COLUMNS]));
   });
   app.get("/api/analyses", async () => {
-    const store = openStore(studyDir);
+    const store = await openResultStore(studyDir, db);
     try {
-      return store.listAnalyses().map((a) => ({ ...a, provenance: store.getProvenance(a.id) }));
+      const analyses = await store.listAnalyses();
+      return await Promise.all(
+        analyses.map(async (a) => ({ ...a, provenance: await store.getProvenance(a.id) })),
+      );
     } finally {
-      store.close();
+      await store.close();
     }
   });
 }

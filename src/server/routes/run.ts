@@ -7,13 +7,14 @@ import { z } from "zod";
 import { planStudy } from "../../engine/analyses/index.js";
 import { acquireRunLock, RunLockedError } from "../../engine/runLock.js";
 import { type RunEvent, runTasks } from "../../engine/runner.js";
-import { openStore } from "../../store/open.js";
+import { openResultStore } from "../../store/open.js";
+import type { AsyncResultStore } from "../../store/types.js";
 import { loadStudy } from "../../study/load.js";
 import type { RouteContext } from "../context.js";
 
 const runBody = z.strictObject({ force: z.boolean().optional(), only: z.array(z.string()).optional() });
 
-export function registerRun({ app, studyDir }: RouteContext): void {
+export function registerRun({ app, studyDir, db }: RouteContext): void {
   const runs: { events: RunEvent[]; done: boolean; listeners: Set<(e: string) => void> } = {
     events: [],
     done: true,
@@ -37,9 +38,9 @@ export function registerRun({ app, studyDir }: RouteContext): void {
       if (e instanceof RunLockedError) return reply.code(409).send({ error: e.message });
       throw e;
     }
-    let store: ReturnType<typeof openStore>;
+    let store: AsyncResultStore;
     try {
-      store = openStore(studyDir);
+      store = await openResultStore(studyDir, db);
     } catch (e) {
       release();
       throw e;
@@ -62,7 +63,7 @@ export function registerRun({ app, studyDir }: RouteContext): void {
       .catch((e: Error) => broadcast({ type: "finished", summary: { error: e.message } }))
       .finally(() => {
         runs.done = true;
-        store.close();
+        void store.close();
         release();
       });
     return reply.code(202).send({ started: true });
