@@ -95,17 +95,35 @@ function detectDelimiter(header: string): string {
   return counts[0][1] > 0 ? counts[0][0] : ",";
 }
 
-export function readCsv(path: string): Table {
-  let text: string;
+/**
+ * Read a CSV file. A file with a header and no data rows is an InputError (a table with
+ * nothing in it is never analysed into `[]`) unless `allowEmpty`; so is a file with NUL bytes
+ * (a binary file, not text).
+ */
+export function readCsv(path: string, opts: { allowEmpty?: boolean } = {}): Table {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "error";
     throw new InputError({
       file: path,
-      expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      expected: code === "EISDIR" ? "a CSV file (this is a folder)" : `a readable file (${code})`,
     });
   }
-  return parseCsv(text, path);
+  if (bytes.includes(0))
+    throw new InputError({
+      file: path,
+      expected: "a UTF-8 text CSV file (NUL bytes found: a binary or UTF-16 file)",
+    });
+  const t = parseCsv(bytes.toString("utf8"), path);
+  if (t.rows.length === 0 && !opts.allowEmpty)
+    throw new InputError({
+      file: path,
+      field: "rows",
+      expected: `at least one data row below the header (${t.columns.join(", ")})`,
+    });
+  return t;
 }
 
 export function columnIndex(t: Table, name: string): number {

@@ -4,7 +4,10 @@
  * as nibabel) and the voxel→world affine chosen as nibabel does: sform when sform_code > 0,
  * else qform when qform_code > 0, else the pixdim diagonal. Writing: NIfTI-1 single file with
  * sform (code 2, aligned) and pixdims; gzip when the name ends in .gz.
- * Every malformed or truncated file raises InputError naming the file (CLI exit 2).
+ * Every malformed or truncated file raises InputError naming the file (CLI exit 2), and so
+ * does a CIFTI file (NIfTI intent codes 3000–3099, CIFTI-2 over NIfTI-2, or CIFTI-1): its
+ * "dimensions" are brainordinates and parcels described in an XML extension, not a voxel grid,
+ * so reading it as an image would produce a meaningless volume.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -25,6 +28,22 @@ const DT = {
   uint64: 1280,
 } as const;
 export type NiftiDatatype = keyof typeof DT;
+
+/** NIfTI intent codes of CIFTI-2 (nifti2.h / nibabel's intent table). */
+const CIFTI_INTENTS: Record<number, string> = {
+  3000: "NIFTI_INTENT_CONNECTIVITY_UNKNOWN",
+  3001: "NIFTI_INTENT_CONNECTIVITY_DENSE (dconn)",
+  3002: "NIFTI_INTENT_CONNECTIVITY_DENSE_SERIES (dtseries)",
+  3003: "NIFTI_INTENT_CONNECTIVITY_PARCELLATED (pconn)",
+  3004: "NIFTI_INTENT_CONNECTIVITY_PARCELLATED_SERIES (ptseries)",
+  3006: "NIFTI_INTENT_CONNECTIVITY_DENSE_SCALARS (dscalar)",
+  3007: "NIFTI_INTENT_CONNECTIVITY_DENSE_LABELS (dlabel)",
+  3008: "NIFTI_INTENT_CONNECTIVITY_PARCELLATED_SCALAR (pscalar)",
+  3009: "NIFTI_INTENT_CONNECTIVITY_PARCELLATED_DENSE (pdconn)",
+  3010: "NIFTI_INTENT_CONNECTIVITY_DENSE_PARCELLATED (dpconn)",
+  3011: "NIFTI_INTENT_CONNECTIVITY_PARCELLATED_PARCELLATED_SERIES (pconnseries)",
+  3012: "NIFTI_INTENT_CONNECTIVITY_PARCELLATED_PARCELLATED_SCALAR (pconnscalar)",
+};
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {
   // large buffers own their ArrayBuffer: use it without a copy
@@ -59,6 +78,14 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
       expected: `a readable NIfTI header (${(e as Error).message})`,
     });
   }
+  const intent = Number((header as unknown as { intent_code?: number }).intent_code ?? 0);
+  if (intent >= 3000 && intent <= 3099)
+    throw new InputError({
+      file,
+      field: "intent_code",
+      value: intent,
+      expected: `a volume image, not CIFTI (${CIFTI_INTENTS[intent] ?? "NIFTI_INTENT_CONNECTIVITY_*"}): use a CIFTI tool (wb_command) to map it to a volume first`,
+    });
   const ndim = header.dims[0];
   if (!(ndim >= 1 && ndim <= 7))
     throw new InputError({ file, field: "dim[0]", value: ndim, expected: "1 to 7 dimensions" });
@@ -178,9 +205,10 @@ export function readNifti(path: string): Volume {
   try {
     bytes = readFileSync(path);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "error";
     throw new InputError({
       file: path,
-      expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      expected: code === "EISDIR" ? "a NIfTI file (this is a folder)" : `a readable file (${code})`,
     });
   }
   return parseNifti(bytes, path);

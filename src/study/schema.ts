@@ -6,14 +6,14 @@
  * Unknown fields are errors (strict objects) so that typos never pass silently.
  */
 import { z } from "zod";
+import { isIsoDateTime } from "../core/units/isoTime.js";
 import { type Dimension, parseQuantity } from "../core/units/units.js";
 
 export const STUDY_SCHEMA_VERSION = 1;
 
-const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-export const isoTime = z.string().refine((s) => ISO_DATETIME.test(s) && Number.isFinite(Date.parse(s)), {
-  message: "expected an ISO 8601 date-time with time zone, e.g. 2026-03-02T09:30:00Z",
+/** strict ISO 8601 date-time with a time zone (2026-02-30 is refused, not rolled over): core/units/isoTime */
+export const isoTime = z.string().refine((s) => isIsoDateTime(s), {
+  message: "expected a valid ISO 8601 date-time with time zone, e.g. 2026-03-02T09:30:00Z",
 });
 
 function quantity(dimension: Dimension, example: string) {

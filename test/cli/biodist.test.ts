@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, runCliJson } from "../helpers/cli.js";
+import { expectCleanFailure, runCli, runCliJson, tempDir, writeFiles } from "../helpers/cli.js";
 
 type Row = {
   roi: string;
@@ -16,18 +14,17 @@ describe("eprscope biodist — hand-computed 111In cases", () => {
   // 111In T½ = 2.8047 d = 67.3128 h (NNDC). Measured 48 h after injection:
   // decay factor = 2^(−48/67.3128) = 0.61001…; 15 MBq injected.
   const df48 = 2 ** (-48 / 67.3128);
-  const dir = mkdtempSync(join(tmpdir(), "biodist-"));
+  const dir = tempDir("biodist-");
   const f = join(dir, "roi.csv");
-  writeFileSync(
-    f,
-    [
+  writeFiles(dir, {
+    "roi.csv": [
       "roi,measured,activity_mbq,mass_g,volume_ml,conc_kbq_per_ml,body_weight_g",
       // liver: 1.2 g holding 1.0 MBq at 48 h → at injection 1/df48 MBq → %ID/g = 100·(1/df48)/15/1.2
       "liver,2026-03-04T09:00:00Z,1.0,1.2,,,",
       // tumour from an image: 50 kBq/mL at 48 h, 0.3 mL, mouse 25 g
       "tumour,2026-03-04T09:00:00Z,,,0.3,50,25",
     ].join("\n"),
-  );
+  });
   const out = runCliJson<Row[]>([
     "biodist",
     f,
@@ -53,10 +50,10 @@ describe("eprscope biodist — hand-computed 111In cases", () => {
   it("gamma counts: (counts/t − background)/efficiency", () => {
     const g = join(dir, "gamma.csv");
     // 600,000 counts in 60 s, background 60 cpm, efficiency 0.5 → (10000 − 1)/0.5 Bq = 19998 Bq
-    writeFileSync(
-      g,
-      "roi,measured,counts,counting_time_s,efficiency,background_cpm,mass_g\nspleen,2026-03-02T09:00:00Z,600000,60,0.5,60,0.1\n",
-    );
+    writeFiles(dir, {
+      "gamma.csv":
+        "roi,measured,counts,counting_time_s,efficiency,background_cpm,mass_g\nspleen,2026-03-02T09:00:00Z,600000,60,0.5,60,0.1\n",
+    });
     const r = runCliJson<Row[]>([
       "biodist",
       g,
@@ -81,11 +78,9 @@ describe("eprscope biodist — hand-computed 111In cases", () => {
       "--injected",
       "2026-03-02T09:00:00Z",
     ]);
-    expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/--nuclide: got "Xx-999"; expected a known nuclide/);
+    expectCleanFailure(a, 2, /--nuclide: got "Xx-999"; expected a known nuclide/);
     const b = runCli(["biodist", f, "--nuclide", "In-111", "--dose-mbq", "15", "--injected", "yesterday"]);
-    expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/--injected: got "yesterday"/);
+    expectCleanFailure(b, 2, /--injected: got "yesterday"/);
     const c = runCli([
       "biodist",
       f,
@@ -96,9 +91,11 @@ describe("eprscope biodist — hand-computed 111In cases", () => {
       "--injected",
       "2026-03-02T09:00:00Z",
     ]);
-    expect(c.code).toBe(2);
-    const h = join(dir, "none.csv");
-    writeFileSync(h, "roi,measured,mass_g\nx,2026-03-04T09:00:00Z,1\n");
+    expectCleanFailure(c, 2, /--dose-mbq: got "-1"/);
+    const h = join(
+      writeFiles(dir, { "none.csv": "roi,measured,mass_g\nx,2026-03-04T09:00:00Z,1\n" }),
+      "none.csv",
+    );
     expect(
       runCli(["biodist", h, "--nuclide", "In-111", "--dose-mbq", "15", "--injected", "2026-03-02T09:00:00Z"])
         .stderr,

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../src/io/csv.js";
-import { REF, runCli, runCliJson } from "../helpers/cli.js";
+import { expectCleanFailure, REF, runCli, runCliJson, tempFile } from "../helpers/cli.js";
 
 type Out = Record<string, number | string | null | string[]>;
 
@@ -114,9 +113,8 @@ describe("eprscope nca", () => {
   });
 
   it("exit 2 naming file/column/value for bad input; per-subject problems reported, others analysed", () => {
-    const dir = mkdtempSync(join(tmpdir(), "nca-"));
-    const f = join(dir, "pk.csv");
-    writeFileSync(f, "id,t,c\nA,0,0\nA,1,5\nA,2,4\nA,4,2\nA,8,1\nB,0,0\nB,2,5\nB,1,3\n");
+    const f = tempFile("pk.csv", "id,t,c\nA,0,0\nA,1,5\nA,2,4\nA,4,2\nA,8,1\nB,0,0\nB,2,5\nB,1,3\n", "nca-");
+    const dir = join(f, "..");
     const r = runCli([
       "nca",
       f,
@@ -158,8 +156,7 @@ describe("eprscope nca", () => {
       "--route",
       "oral",
     ]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--route: got "oral"; expected one of ev, iv-bolus, iv-infusion/);
+    expectCleanFailure(bad, 2, /--route: got "oral"; expected one of ev, iv-bolus, iv-infusion/);
     expect(
       runCli(["nca", f, "--subject", "id", "--time", "t", "--conc", "c", "--route", "iv-infusion"]).code,
     ).toBe(2);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { REF, runCli, runCliJson } from "../helpers/cli.js";
+import { expectCleanFailure, REF, runCli, runCliJson } from "../helpers/cli.js";
 
 describe("eprscope pk fit", () => {
   it("fits Theoph subject 1 like R SSfol / scipy and reports SE, AIC, BIC", () => {
@@ -45,8 +45,7 @@ describe("eprscope pk fit", () => {
       "--route",
       "ev",
     ]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--model: got "4c"; expected one of 1c, 2c, 3c/);
+    expectCleanFailure(r, 2, /--model: got "4c"; expected one of 1c, 2c, 3c/);
     const w = runCli([
       "pk",
       "fit",
@@ -66,6 +65,6 @@ describe("eprscope pk fit", () => {
       "--weight",
       "1/x",
     ]);
-    expect(w.code).toBe(2);
+    expectCleanFailure(w, 2, /--weight: got "1\/x"/);
   });
 });

@@ -1,13 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { identityAffine } from "../../src/core/image/volume.js";
 import { writeNifti } from "../../src/io/nifti.js";
-import { runCli, runCliJson } from "../helpers/cli.js";
+import { expectCleanFailure, runCli, runCliJson, tempDir } from "../helpers/cli.js";
 
 describe("eprscope roi stats", () => {
-  const dir = mkdtempSync(join(tmpdir(), "roi-"));
+  const dir = tempDir("roi-");
   const affine = identityAffine([2, 2, 2]);
   writeNifti(join(dir, "img.nii.gz"), {
     dims: [2, 2, 1, 2],
@@ -36,7 +34,6 @@ describe("eprscope roi stats", () => {
   });
   it("exit 2 for a missing or corrupt image", () => {
     const r = runCli(["roi", "stats", join(dir, "missing.nii"), join(dir, "lab.nii.gz")]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/missing\.nii/);
+    expectCleanFailure(r, 2, /missing\.nii/);
   });
 });

@@ -1,9 +1,8 @@
 /** `eprscope stats …` on the R reference files: the printed numbers equal R's (relative 1e-6). */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REF, runCli, runCliJson } from "../helpers/cli.js";
+import { expectCleanFailure, REF, runCli, runCliJson, tempDir, writeFiles } from "../helpers/cli.js";
 import { relDiff } from "../helpers/tolerance.js";
 
 const D = `${REF}/stats`;
@@ -156,11 +155,12 @@ describe("eprscope stats (CLI contract vs R)", () => {
   });
 
   describe("bad input → exit 2 naming file, column, row, value", () => {
-    const dir = mkdtempSync(join(tmpdir(), "eprscope-stats-"));
+    const dir = writeFiles(tempDir("eprscope-stats-"), {
+      "bad.csv": "t,e,x,y\n1,1,0.5,0\n2,0,abc,1\n3,1,0.7,2\n4,0,0.1,1\n",
+      "noev.csv": "t,e,g\n1,0,a\n2,0,b\n3,0,a\n",
+    });
     const bad = join(dir, "bad.csv");
-    writeFileSync(bad, "t,e,x,y\n1,1,0.5,0\n2,0,abc,1\n3,1,0.7,2\n4,0,0.1,1\n");
     const noEv = join(dir, "noev.csv");
-    writeFileSync(noEv, "t,e,g\n1,0,a\n2,0,b\n3,0,a\n");
     const cases: [string, string[], RegExp][] = [
       [
         "missing column",
@@ -186,18 +186,18 @@ describe("eprscope stats (CLI contract vs R)", () => {
     ];
     it.each(cases)("%s", (_name, args, msg) => {
       const r = runCli([...args, "--json"]);
-      expect(r.code).toBe(2);
+      expectCleanFailure(r, 2, msg);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
   });
 
   it("rows with missing values are dropped like na.omit and counted", () => {
-    const dir = mkdtempSync(join(tmpdir(), "eprscope-stats-"));
-    const f = join(dir, "na.csv");
     const src = readFileSync(`${D}/aSAH.csv`, "utf8").trimEnd().split("\n");
-    writeFileSync(f, `${[...src, "NA,0.3,9,1,50", "1,,9,1,50"].join("\n")}\n`);
+    const dir = writeFiles(tempDir("eprscope-stats-"), {
+      "na.csv": `${[...src, "NA,0.3,9,1,50", "1,,9,1,50"].join("\n")}\n`,
+    });
+    const f = join(dir, "na.csv");
     const r = runCli(["stats", "roc", f, "--marker", "s100b", "--outcome", "outcome", "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);

@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/errors.js";
-import { numericColumn, parseCsv, stringColumn, toCsv } from "../../src/io/csv.js";
+import { numericColumn, parseCsv, readCsv, stringColumn, toCsv } from "../../src/io/csv.js";
 
 describe("CSV tables", () => {
   it("handles BOM, CRLF, quotes and tab delimiters", () => {
@@ -51,6 +54,38 @@ describe("CSV tables", () => {
           if (!(e instanceof InputError)) throw e;
         }
       }),
+    );
+  });
+
+  it("readCsv: a header-only file and a binary file are InputErrors, not empty tables", () => {
+    const dir = mkdtempSync(join(tmpdir(), "csv-"));
+    writeFileSync(join(dir, "h.csv"), "a,b\n");
+    writeFileSync(join(dir, "bin.csv"), Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x00, 0x01]));
+    expect(() => readCsv(join(dir, "h.csv"))).toThrow(
+      /h\.csv: rows: expected at least one data row below the header \(a, b\)/,
+    );
+    expect(readCsv(join(dir, "h.csv"), { allowEmpty: true }).rows).toEqual([]);
+    expect(() => readCsv(join(dir, "bin.csv"))).toThrow(/NUL bytes/);
+    expect(() => readCsv(dir)).toThrow(/this is a folder/);
+  });
+  it("fuzz: numericColumn on arbitrary cells gives finite numbers or an InputError", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.double().map(String)), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (cells) => {
+          const text = `x\n${cells.map((c) => `"${c.replace(/"/g, '""')}"`).join("\n")}\n`;
+          try {
+            const t = parseCsv(text);
+            const v = numericColumn(t, "x", { allowMissing: true });
+            for (const x of v) expect(Number.isNaN(x) || Number.isFinite(x)).toBe(true);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+          }
+        },
+      ),
     );
   });
 });

@@ -87,4 +87,63 @@ describe("NIfTI read/write", () => {
     expect(() => readNifti(join(dir, "bad.nii.gz"))).toThrow(/gzip/);
     expect(readFileSync(join(dir, "a.nii.gz")).length).toBeGreaterThan(0);
   });
+
+  it("refuses CIFTI (intent codes 3000–3099, NIfTI-1 and NIfTI-2) naming the intent", () => {
+    const v: Volume = {
+      dims: [2, 2, 2],
+      spacingMm: [1, 1, 1],
+      affine: Float64Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
+      data: new Float32Array(8),
+    };
+    const b = encodeNifti(v);
+    b.writeInt16LE(3006, 68); // NIfTI-1 intent_code: CIFTI dense scalars
+    expect(() => parseNifti(b, "x.dscalar.nii")).toThrow(
+      /x\.dscalar\.nii: intent_code: got 3006.*DENSE_SCALARS/,
+    );
+    b.writeInt16LE(1007, 68); // vector: not CIFTI, read as before
+    expect(parseNifti(b).dims).toEqual([2, 2, 2]);
+    // NIfTI-2 (540-byte header, intent_code at byte 504), as CIFTI-2 files are written
+    const h = Buffer.alloc(544 + 4 * 10);
+    h.writeInt32LE(540, 0);
+    h.write("n+2\0\r\n\u001a\n", 4, "latin1");
+    h.writeInt16LE(16, 12);
+    h.writeInt16LE(32, 14);
+    h.writeBigInt64LE(6n, 16);
+    for (const [i, d] of [1, 1, 1, 1, 1, 10, 1].entries()) h.writeBigInt64LE(BigInt(d), 24 + 8 * i);
+    for (let i = 0; i < 8; i++) h.writeDoubleLE(1, 104 + 8 * i);
+    h.writeBigInt64LE(544n, 168);
+    h.writeInt32LE(3002, 504);
+    expect(() => parseNifti(h, "a.dtseries.nii")).toThrow(/got 3002.*DENSE_SERIES \(dtseries\)/);
+    h.writeInt32LE(0, 504);
+    expect(parseNifti(h).dims).toEqual([1, 1, 1, 1, 1, 10]);
+  });
+  it("fuzz: mutated valid headers give a Volume or an InputError, never another exception", () => {
+    const v: Volume = {
+      dims: [3, 2, 2],
+      spacingMm: [1, 2, 3],
+      affine: Float64Array.from([1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1]),
+      data: Float32Array.from({ length: 12 }, (_, i) => i),
+    };
+    const good = encodeNifti(v);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 351 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (edits) => {
+          const b = Buffer.from(good);
+          for (const [at, byte] of edits) b[at] = byte;
+          b.write("n+1\0", 344, "latin1");
+          try {
+            const out = parseNifti(b, "fuzz.nii");
+            expect(out.data.length).toBe(out.dims.reduce((x, y) => x * y, 1));
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -76,4 +76,30 @@ describe("ROI statistics importers", () => {
       }),
     );
   });
+
+  it("fuzz: PMOD/AMIDE-shaped tables with arbitrary cells give rows or an InputError", () => {
+    const cell = fc.oneof(fc.string({ maxLength: 10 }), fc.double().map(String), fc.constant(""));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          "VoiName(Region) [string]\tAveraged [kBq/cc]\tSD [kBq/cc]\tVolume [ccm]",
+          "ROI\tFrame\tTime Midpt (min)\tMean\tMin\tMax\tSize (mm^3)\tVoxels",
+          "roi,mean,sd,voxels,volume_mm3",
+        ),
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 9 }), { minLength: 1, maxLength: 6 }),
+        (header, rows) => {
+          const sep = header.includes("\t") ? "\t" : ",";
+          const text = [
+            header,
+            ...rows.map((r) => r.map((c) => c.replace(/[\t,\r\n]/g, " ")).join(sep)),
+          ].join("\n");
+          try {
+            for (const r of parseRoiTable(text)) expect(Number.isFinite(r.mean)).toBe(true);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+          }
+        },
+      ),
+    );
+  });
 });

@@ -7,13 +7,20 @@
  * (image ROI mean) | gamma counts `counts` + `counting_time_s` + `efficiency` [+ `background_cpm`];
  * `mass_g` and/or `volume_ml`; measurement time in `measured` (ISO 8601, or --measured-col);
  * optional `body_weight_g` (or --body-weight-g) for SUV.
+ *
+ * Values that cannot be physical are refused, never turned into nulls: a mass, volume,
+ * counting time or body weight ≤ 0, an efficiency outside (0, 1], negative counts, activities
+ * or concentrations give exit 2 naming the file, column and row (an empty cell is a missing
+ * value and gives null for what needs it). Date-times are strict ISO 8601 with a time zone
+ * (core/units/isoTime.ts: 2026-02-30 is refused, not rolled over to March).
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { countsToActivityMBq, decayFactor, getNuclide, percentID, suvBW } from "../../core/nuclide/index.js";
+import { parseIsoDateTime } from "../../core/units/isoTime.js";
 import { hasColumn, numericColumn, readCsv, stringColumn, type Table } from "../../io/csv.js";
 import { parseNumberOption } from "../options.js";
-import { emit } from "../output.js";
+import { checkOutPath, emit } from "../output.js";
 
 interface BiodistOptions {
   nuclide: string;
@@ -25,16 +32,33 @@ interface BiodistOptions {
   out?: string;
 }
 
-function parseTime(value: string, where: { file?: string; field: string }): number {
-  const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) || !Number.isFinite(t)) {
-    throw new InputError({ ...where, value, expected: "an ISO 8601 date-time, e.g. 2026-03-04T09:00:00Z" });
-  }
-  return t;
+type Range = "positive" | "non-negative" | "efficiency";
+
+const RANGE_TEXT: Record<Range, string> = {
+  positive: "a positive number (or an empty cell when unknown)",
+  "non-negative": "a number ≥ 0 (or an empty cell when unknown)",
+  efficiency: "a counter efficiency in (0, 1] counts per decay",
+};
+
+/** A numeric column whose present values must lie in `range` (missing cells stay NaN). */
+function checkedColumn(t: Table, name: string, range: Range, required = false): Float64Array {
+  const v = numericColumn(t, name, { allowMissing: !required });
+  v.forEach((x, k) => {
+    if (Number.isNaN(x)) return;
+    const ok = range === "positive" ? x > 0 : range === "non-negative" ? x >= 0 : x > 0 && x <= 1;
+    if (!ok)
+      throw new InputError({
+        file: t.file,
+        field: `column ${name}, row ${k + 1}`,
+        value: t.rows[k][t.columns.indexOf(name)].trim(),
+        expected: RANGE_TEXT[range],
+      });
+  });
+  return v;
 }
 
-function optionalNumeric(t: Table, name: string): Float64Array | null {
-  return hasColumn(t, name) ? numericColumn(t, name, { allowMissing: true }) : null;
+function optionalNumeric(t: Table, name: string, range: Range): Float64Array | null {
+  return hasColumn(t, name) ? checkedColumn(t, name, range) : null;
 }
 
 export function register(program: Command): void {
@@ -58,24 +82,25 @@ export function register(program: Command): void {
     .action((file: string, o: BiodistOptions) => {
       const nuclide = getNuclide(o.nuclide, "--nuclide").name;
       const doseMBq = parseNumberOption("--dose-mbq", o.doseMbq, { min: 0, exclusiveMin: true });
-      const tInj = parseTime(o.injected, { field: "--injected" });
+      const tInj = parseIsoDateTime(o.injected, { field: "--injected" });
       const bwOpt =
         o.bodyWeightG !== undefined
           ? parseNumberOption("--body-weight-g", o.bodyWeightG, { min: 0, exclusiveMin: true })
           : undefined;
+      if (o.out) checkOutPath(o.out, [file]);
       const t = readCsv(file);
       const rois = stringColumn(t, "roi");
       const measured = stringColumn(t, o.measuredCol);
-      const actMBq = optionalNumeric(t, "activity_mbq");
-      const actKBq = optionalNumeric(t, "activity_kbq");
-      const concKBq = optionalNumeric(t, "conc_kbq_per_ml");
-      const counts = optionalNumeric(t, "counts");
-      const countT = counts ? numericColumn(t, "counting_time_s") : null;
-      const eff = counts ? numericColumn(t, "efficiency") : null;
-      const bkg = optionalNumeric(t, "background_cpm");
-      const mass = optionalNumeric(t, "mass_g");
-      const vol = optionalNumeric(t, "volume_ml");
-      const bw = optionalNumeric(t, "body_weight_g");
+      const actMBq = optionalNumeric(t, "activity_mbq", "non-negative");
+      const actKBq = optionalNumeric(t, "activity_kbq", "non-negative");
+      const concKBq = optionalNumeric(t, "conc_kbq_per_ml", "non-negative");
+      const counts = optionalNumeric(t, "counts", "non-negative");
+      const countT = counts ? checkedColumn(t, "counting_time_s", "positive", true) : null;
+      const eff = counts ? checkedColumn(t, "efficiency", "efficiency", true) : null;
+      const bkg = optionalNumeric(t, "background_cpm", "non-negative");
+      const mass = optionalNumeric(t, "mass_g", "positive");
+      const vol = optionalNumeric(t, "volume_ml", "positive");
+      const bw = optionalNumeric(t, "body_weight_g", "positive");
       if (!actMBq && !actKBq && !concKBq && !counts) {
         throw new InputError({
           file,
@@ -86,7 +111,7 @@ export function register(program: Command): void {
         });
       }
       const out = rois.map((roi, i) => {
-        const tMeas = parseTime(measured[i], { file, field: `column ${o.measuredCol}, row ${i + 1}` });
+        const tMeas = parseIsoDateTime(measured[i], { file, field: `column ${o.measuredCol}, row ${i + 1}` });
         const dtS = (tMeas - tInj) / 1000;
         if (dtS < 0)
           throw new InputError({
@@ -124,7 +149,7 @@ export function register(program: Command): void {
         const weight = at(bw) ?? bwOpt;
         return {
           roi,
-          pctIDperG: a0 !== undefined && m !== undefined && m > 0 ? percentID(a0, doseMBq) / m : null,
+          pctIDperG: a0 !== undefined && m !== undefined ? percentID(a0, doseMBq) / m : null,
           pctIDperCC: c0 !== undefined ? percentID(c0 / 1000, doseMBq) : null,
           suvBW: c0 !== undefined && weight !== undefined ? suvBW(c0, doseMBq, weight) : null,
           decayFactor: df,
@@ -132,6 +157,6 @@ export function register(program: Command): void {
           time_since_injection_h: dtS / 3600,
         };
       });
-      emit(out, o);
+      emit(out, { ...o, inputs: [file] });
     });
 }

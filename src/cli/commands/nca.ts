@@ -7,9 +7,9 @@ import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { checkProfile, nca } from "../../core/pk/nca.js";
 import { parametersFor, type Route } from "../../core/pk/ncaParameters.js";
-import { columnIndex, hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
+import { hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
 import { parseChoice, parseInfusionDuration } from "../options.js";
-import { emit } from "../output.js";
+import { checkOutPath, emit } from "../output.js";
 
 const ROUTES = ["ev", "iv-bolus", "iv-infusion"] as const;
 
@@ -77,6 +77,7 @@ export function register(program: Command): void {
             });
           return { from: Number(m[1]), to: Number(m[2]) };
         });
+      if (o.out) checkOutPath(o.out, [file]);
       const table = readCsv(file);
       const subjects = stringColumn(table, o.subject);
       const time = numericColumn(table, o.time);
@@ -88,9 +89,12 @@ export function register(program: Command): void {
           doseOf = (r) => (Number.isFinite(d[r]) ? d[r] : undefined);
         } else {
           const v = Number(o.dose);
-          if (!Number.isFinite(v) || v <= 0) {
-            columnIndex(table, o.dose); // names the available columns
-          }
+          if (o.dose.trim() === "" || !Number.isFinite(v) || v <= 0)
+            throw new InputError({
+              field: "--dose",
+              value: o.dose,
+              expected: `a positive dose or the name of a dose column (${table.columns.join(", ")})`,
+            });
           doseOf = () => v;
         }
       }
@@ -120,6 +124,13 @@ export function register(program: Command): void {
               expected: "one dose per subject",
             });
           const dose = [...doses][0] as number | undefined;
+          if (dose !== undefined && !(dose > 0))
+            throw new InputError({
+              file,
+              field: `column ${o.dose} (subject ${subject})`,
+              value: dose,
+              expected: "a positive dose",
+            });
           if (o.dose !== undefined && dose === undefined)
             throw new InputError({ file, field: `${o.dose} (subject ${subject})`, expected: "a dose value" });
           const res = nca(t, c, { route, auc, dose, tinf, lambdaZRange, partial });
@@ -141,6 +152,6 @@ export function register(program: Command): void {
       for (const r of out)
         if (r.status === "error")
           process.stderr.write(`eprscope nca: subject ${r.subject}: ${r.messages.join("; ")}\n`);
-      emit(out, o);
+      emit(out, { ...o, inputs: [file] });
     });
 }

@@ -3,9 +3,10 @@
  *  - dce: one tumour DCE-MRI dataset (12×12×4 voxels, 60 frames; extended-Tofts truth maps with
  *    rim/core structure, T1 map, mask, Parker blood AIF) as NIfTI + aif.csv + truth maps.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { InputError } from "../../core/errors.js";
 import { Rng } from "../../core/random.js";
 import { acquisition, DCE, writeAifCsv, writeDceDataset } from "../../study/demo/dce.js";
 import { parseChoice, parseNumberOption } from "../options.js";
@@ -33,14 +34,12 @@ export function register(program: Command): void {
           ve: parseNumberOption("--ve", o.ve, { min: 0, exclusiveMin: true, max: 1 }),
           vp: parseNumberOption("--vp", o.vp, { min: 0, max: 1 }),
         };
+        const seed = parseNumberOption("--seed", o.seed, { integer: true });
+        if (existsSync(o.out) && !statSync(o.out).isDirectory())
+          throw new InputError({ field: "--out", value: o.out, expected: "a folder (this is a file)" });
         mkdirSync(join(o.out, "dce"), { recursive: true });
         writeAifCsv(join(o.out, "dce", "aif.csv"));
-        const w = writeDceDataset(
-          o.out,
-          "dce/tumour",
-          truth,
-          new Rng(parseNumberOption("--seed", o.seed, { integer: true })),
-        );
+        const w = writeDceDataset(o.out, "dce/tumour", truth, new Rng(seed));
         const meta = {
           kind,
           truth,

@@ -2,7 +2,9 @@
  * `eprscope roi stats <image.nii[.gz]> <labels.nii[.gz]> --json` → one object per label and frame:
  * { label, frame, mean, sd, min, max, voxels, volume_mm3 } in scaled units (scl_slope/inter
  * applied); frames from 0; sd is the sample SD (n − 1); labels resampled to the image grid by
- * nearest neighbour through the affines when the grids differ.
+ * nearest neighbour through the affines when the grids differ. Labels must be integers ≥ 0
+ * and every labelled voxel must lie inside the image (exit 2 naming both files otherwise);
+ * CIFTI files (NIfTI intents 3000–3099) are refused, they are not volumes.
  */
 
 import { readFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { InputError } from "../../core/errors.js";
 import { roiStatistics } from "../../core/image/roiStats.js";
 import { readNifti } from "../../io/nifti.js";
 import { parseRoiTable } from "../../io/roi/roiTable.js";
-import { emit } from "../output.js";
+import { checkOutPath, emit } from "../output.js";
 
 export function register(program: Command): void {
   const roi = program.command("roi").description("region-of-interest quantification");
@@ -26,7 +28,11 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExample:\n  eprscope roi stats spect_24h.nii.gz labels.nii.gz --json\n")
     .action(
       (imagePath: string, labelPath: string, o: { withSum?: boolean; json?: boolean; out?: string }) => {
-        const stats = roiStatistics(readNifti(imagePath), readNifti(labelPath));
+        if (o.out) checkOutPath(o.out, [imagePath, labelPath]);
+        const stats = roiStatistics(readNifti(imagePath), readNifti(labelPath), {
+          imageFile: imagePath,
+          labelFile: labelPath,
+        });
         emit(
           stats.map((s) => ({
             label: s.label,
@@ -39,7 +45,7 @@ export function register(program: Command): void {
             volume_mm3: s.volume_mm3,
             ...(o.withSum ? { sum: s.sum } : {}),
           })),
-          o,
+          { ...o, inputs: [imagePath, labelPath] },
         );
       },
     );
@@ -53,15 +59,19 @@ export function register(program: Command): void {
     .option("--json", "print one JSON document")
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
     .action((file: string, o: { json?: boolean; out?: string }) => {
-      let text: string;
+      if (o.out) checkOutPath(o.out, [file]);
+      let bytes: Buffer;
       try {
-        text = readFileSync(file, "utf8");
+        bytes = readFileSync(file);
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? "error";
         throw new InputError({
           file,
-          expected: `a readable file (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+          expected: code === "EISDIR" ? "a statistics file (this is a folder)" : `a readable file (${code})`,
         });
       }
-      emit(parseRoiTable(text, file), o);
+      if (bytes.includes(0))
+        throw new InputError({ file, expected: "a text export (NUL bytes found: a binary file)" });
+      emit(parseRoiTable(bytes.toString("utf8"), file), { ...o, inputs: [file] });
     });
 }

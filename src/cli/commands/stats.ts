@@ -7,7 +7,15 @@
  * Event columns may be coded 0/1 (1 = event) or 1/2 (2 = event, R's Surv convention when no
  * 0 is present). Binary outcomes must be 0/1 (1 = case). `stats roc` adds, beside the contract
  * keys, Clopper–Pearson CIs of the Youden sensitivity/specificity and the closest-to-(0,1)
- * cut-off; `--ci-method bootstrap` replaces the DeLong CI by a seeded stratified bootstrap.
+ * cut-off; `--ci-method bootstrap` replaces the DeLong CI by a seeded stratified bootstrap
+ * (at most 1e6 replicates, progress on stderr).
+ *
+ * Nothing not estimable is printed as a number: every result carries `status`. Cox and
+ * logistic rows give "converged", or "separation" / "singular" / "not-converged" with every
+ * estimate null and a `message` (logistic: `--firth` gives finite estimates under separation);
+ * a constant ROC marker gives status "constant-marker" (AUC 0.5 exactly, no CI or cut-off);
+ * a Kaplan–Meier group whose survival never falls to ½ gives "median-not-reached".
+ * Follow-up times must be ≥ 0 (exit 2 naming the row).
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
@@ -26,7 +34,10 @@ import {
 } from "../../core/stats/roc.js";
 import { columnIndex, numericColumn, readCsv, type Table } from "../../io/csv.js";
 import { parseChoice, parseNumberOption } from "../options.js";
-import { emit } from "../output.js";
+import { checkOutPath, emit } from "../output.js";
+
+/** upper bound of --boot-n: 1e6 replicates (≈ minutes for a few hundred subjects) */
+export const MAX_BOOT_N = 1_000_000;
 
 const MISSING = new Set(["", "NA", "NaN", "nan", ".", "null", "BLQ"]);
 
@@ -64,6 +75,20 @@ class Frame {
     const all = numericColumn(this.table, name, { allowMissing: true });
     return Float64Array.from(this.keep, (k) => all[k]);
   }
+  /** follow-up times: numbers ≥ 0 */
+  time(name: string): Float64Array {
+    const v = this.num(name);
+    v.forEach((x, i) => {
+      if (x < 0)
+        throw new InputError({
+          file: this.table.file,
+          field: `column ${name}, row ${this.keep[i] + 1}`,
+          value: x,
+          expected: "a follow-up time ≥ 0",
+        });
+    });
+    return v;
+  }
   str(name: string): string[] {
     const j = columnIndex(this.table, name);
     return this.keep.map((k) => this.table.rows[k][j].trim());
@@ -97,6 +122,18 @@ class Frame {
   }
 }
 
+/** Bootstrap progress on stderr: a line every 10 % (and only for long runs). */
+function bootProgress(total: number): ((done: number) => void) | undefined {
+  if (total < 20_000) return undefined;
+  let next = 0.1;
+  return (done) => {
+    if (done / total >= next) {
+      process.stderr.write(`stats roc: bootstrap ${done}/${total} (${Math.round((100 * done) / total)}%)\n`);
+      next += 0.1;
+    }
+  };
+}
+
 function list(raw: string, flag: string): string[] {
   const parts = raw
     .split(",")
@@ -115,6 +152,23 @@ function requireEvents(ev: Uint8Array, file: string, col: string): void {
       value: "no events",
       expected: "at least one event",
     });
+}
+
+/** Check --out before the work starts (the write itself is emit's). */
+function early(o: Common, file: string): void {
+  if (o.out) checkOutPath(o.out, [file]);
+}
+
+/** A term row with every estimate null unless the fit converged. */
+function termRow(
+  status: string,
+  message: string | undefined,
+  row: Record<string, number | string>,
+): Record<string, number | string | null> {
+  if (status === "converged") return { ...row, status };
+  const out: Record<string, number | string | null> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === "number" ? null : v;
+  return { ...out, status, message: message ?? status };
 }
 
 function common(cmd: Command): Command {
@@ -153,14 +207,40 @@ export function register(program: Command): void {
     ) => {
       const direction = parseChoice("--direction", o.direction, ["auto", "<", ">"] as const);
       const ciMethod = parseChoice("--ci-method", o.ciMethod, ["delong", "bootstrap"] as const);
-      const bootN = parseNumberOption("--boot-n", o.bootN, { integer: true, min: 100 });
+      const bootN = parseNumberOption("--boot-n", o.bootN, { integer: true, min: 100, max: MAX_BOOT_N });
       const seed = parseNumberOption("--seed", o.seed, { integer: true, min: 0 });
+      early(o, file);
       const f = new Frame(readCsv(file), [o.marker, o.outcome]);
       const { cases, controls } = splitByOutcome(f.num(o.marker), f.binary(o.outcome));
       const r = roc(cases, controls, { direction: direction as "auto" | RocDirection });
+      const values = [...Array.from(cases), ...Array.from(controls)];
+      if (values.every((v) => v === values[0])) {
+        process.stderr.write(`stats roc: marker ${o.marker} is constant (${values[0]}): no CI or cut-off\n`);
+        emit(
+          {
+            auc: 0.5,
+            ci_lower: null,
+            ci_upper: null,
+            youden: null,
+            ci_method: ciMethod,
+            direction: null,
+            n_cases: r.nCases,
+            n_controls: r.nControls,
+            n_dropped: f.dropped,
+            status: "constant-marker",
+            message: `marker ${o.marker} has one value (${values[0]}) for every subject`,
+          },
+          o,
+        );
+        return;
+      }
       const [ciLower, ciUpper] =
         ciMethod === "bootstrap"
-          ? bootstrapAucCi(cases, controls, r.direction, { replicates: bootN, seed })
+          ? bootstrapAucCi(cases, controls, r.direction, {
+              replicates: bootN,
+              seed,
+              onProgress: bootProgress(bootN),
+            })
           : [r.ciLower, r.ciUpper];
       const ss = sensSpecWithCi(cases, controls, r.youden.threshold, r.direction);
       emit(
@@ -185,6 +265,7 @@ export function register(program: Command): void {
           n_cases: r.nCases,
           n_controls: r.nControls,
           n_dropped: f.dropped,
+          status: "ok",
         },
         o,
       );
@@ -202,6 +283,7 @@ export function register(program: Command): void {
     const m = list(o.markers, "--markers");
     if (m.length !== 2)
       throw new InputError({ field: "--markers", value: o.markers, expected: "exactly two columns A,B" });
+    early(o, file);
     const f = new Frame(readCsv(file), [...m, o.outcome]);
     const y = f.binary(o.outcome);
     const [a, b] = m.map((c) => {
@@ -209,7 +291,23 @@ export function register(program: Command): void {
       return roc(s.cases, s.controls);
     });
     const t = delongPaired(a, b);
-    emit({ auc1: t.auc1, auc2: t.auc2, z: t.z, p: t.p, n_dropped: f.dropped }, o);
+    const ok = Number.isFinite(t.z) && Number.isFinite(t.p);
+    emit(
+      {
+        auc1: t.auc1,
+        auc2: t.auc2,
+        z: ok ? t.z : null,
+        p: ok ? t.p : null,
+        n_dropped: f.dropped,
+        status: ok ? "ok" : "not-estimable",
+        ...(ok
+          ? {}
+          : {
+              message: "the variance of the AUC difference is 0 (identical or constant markers): no test",
+            }),
+      },
+      o,
+    );
   });
 
   common(
@@ -221,8 +319,9 @@ export function register(program: Command): void {
       .requiredOption("--event <col>", "event column: 0/1 (1 = event) or 1/2 (2 = event)")
       .option("--group <col>", "group column"),
   ).action((file: string, o: Common & { time: string; event: string; group?: string }) => {
+    early(o, file);
     const f = new Frame(readCsv(file), [o.time, o.event, ...(o.group ? [o.group] : [])]);
-    const time = f.num(o.time);
+    const time = f.time(o.time);
     const ev = f.event(o.event);
     requireEvents(ev, file, o.event);
     const groups = o.group ? f.str(o.group) : time.length ? Array.from(time, () => "all") : [];
@@ -239,6 +338,7 @@ export function register(program: Command): void {
         median_ci_upper: km.medianUpper,
         n: km.n,
         events: km.nEvents,
+        status: Number.isFinite(km.median) ? "ok" : "median-not-reached",
       };
     });
     emit(out, o);
@@ -254,10 +354,11 @@ export function register(program: Command): void {
       .requiredOption("--group <col>", "group column")
       .option("--strata <col>", "stratification column"),
   ).action((file: string, o: Common & { time: string; event: string; group: string; strata?: string }) => {
+    early(o, file);
     const f = new Frame(readCsv(file), [o.time, o.event, o.group, ...(o.strata ? [o.strata] : [])]);
     const ev = f.event(o.event);
     requireEvents(ev, file, o.event);
-    const r = logrank(f.num(o.time), ev, f.str(o.group), o.strata ? f.str(o.strata) : undefined);
+    const r = logrank(f.time(o.time), ev, f.str(o.group), o.strata ? f.str(o.strata) : undefined);
     emit(
       {
         chisq: r.chisq,
@@ -282,27 +383,30 @@ export function register(program: Command): void {
       .requiredOption("--covariates <a,b>", "numeric covariate columns"),
   ).action((file: string, o: Common & { time: string; event: string; covariates: string }) => {
     const cov = list(o.covariates, "--covariates");
+    early(o, file);
     const f = new Frame(readCsv(file), [o.time, o.event, ...cov]);
     const ev = f.event(o.event);
     requireEvents(ev, file, o.event);
     const r = coxph(
-      f.num(o.time),
+      f.time(o.time),
       ev,
       cov.map((c) => f.num(c)),
       { names: cov },
     );
-    if (!r.fit.converged) process.stderr.write(`cox: fit status ${r.fit.status}\n`);
+    if (r.status !== "converged") process.stderr.write(`stats cox: ${r.status}: ${r.message}\n`);
     emit(
-      r.terms.map((t) => ({
-        name: t.name,
-        coef: t.coef,
-        se: t.se,
-        hr: t.hr,
-        hr_ci_lower: t.hrCiLower,
-        hr_ci_upper: t.hrCiUpper,
-        p: t.p,
-        z: t.z,
-      })),
+      r.terms.map((t) =>
+        termRow(r.status, r.message, {
+          name: t.name,
+          coef: t.coef,
+          se: t.se,
+          hr: t.hr,
+          hr_ci_lower: t.hrCiLower,
+          hr_ci_upper: t.hrCiUpper,
+          p: t.p,
+          z: t.z,
+        }),
+      ),
       o,
     );
   });
@@ -317,6 +421,7 @@ export function register(program: Command): void {
       .option("--method <m>", "pearson | spearman", "pearson"),
   ).action((file: string, o: Common & { x: string; y: string; method: string }) => {
     const method = parseChoice("--method", o.method, ["pearson", "spearman"] as const);
+    early(o, file);
     const f = new Frame(readCsv(file), [o.x, o.y]);
     const r = correlation(f.num(o.x), f.num(o.y), method);
     emit(
@@ -335,6 +440,7 @@ export function register(program: Command): void {
       .option("--firth", "Firth's penalised likelihood (finite estimates under separation)"),
   ).action((file: string, o: Common & { outcome: string; predictors: string; firth?: boolean }) => {
     const pred = list(o.predictors, "--predictors");
+    early(o, file);
     const f = new Frame(readCsv(file), [o.outcome, ...pred]);
     const y = f.binary(o.outcome);
     if (!y.some((v) => v === 1) || !y.some((v) => v === 0)) {
@@ -350,18 +456,21 @@ export function register(program: Command): void {
       pred.map((c) => f.num(c)),
       { names: pred, firth: o.firth },
     );
-    if (!r.fit.converged) process.stderr.write(`logistic: fit status ${r.fit.status}\n`);
+    if (r.status !== "converged") process.stderr.write(`stats logistic: ${r.status}: ${r.message}\n`);
     emit(
-      r.terms.map((t) => ({
-        name: t.name,
-        coef: t.coef,
-        se: t.se,
-        z: t.z,
-        p: t.p,
-        or: t.or,
-        or_ci_lower: t.orCiLower,
-        or_ci_upper: t.orCiUpper,
-      })),
+      r.terms.map((t) =>
+        termRow(r.status, r.message, {
+          name: t.name,
+          coef: t.coef,
+          se: t.se,
+          z: t.z,
+          p: t.p,
+          or: t.or,
+          or_ci_lower: t.orCiLower,
+          or_ci_upper: t.orCiUpper,
+          method: o.firth ? "firth" : "ml",
+        }),
+      ),
       o,
     );
   });

@@ -34,8 +34,27 @@ export interface GammaCount {
   backgroundCpm?: number;
 }
 
-/** activity (MBq) at the time of counting */
+/** activity (MBq) at the time of counting; InputError for counts < 0, time ≤ 0, efficiency ∉ (0, 1] */
 export function countsToActivityMBq(g: GammaCount): number {
+  if (!(g.counts >= 0)) throw new InputError({ field: "counts", value: g.counts, expected: "counts ≥ 0" });
+  if (!(g.countingTimeS > 0))
+    throw new InputError({
+      field: "counting_time_s",
+      value: g.countingTimeS,
+      expected: "a counting time > 0 s",
+    });
+  if (!(g.efficiency > 0 && g.efficiency <= 1))
+    throw new InputError({
+      field: "efficiency",
+      value: g.efficiency,
+      expected: "a counter efficiency in (0, 1] counts per decay",
+    });
+  if (!((g.backgroundCpm ?? 0) >= 0))
+    throw new InputError({
+      field: "background_cpm",
+      value: g.backgroundCpm,
+      expected: "a background ≥ 0 cpm",
+    });
   const cps = g.counts / g.countingTimeS - (g.backgroundCpm ?? 0) / 60;
   return Math.max(0, cps) / g.efficiency / 1e6;
 }

@@ -6,6 +6,11 @@
  * Model comparison (WinNonlin definitions): AIC = N·ln(WRSS) + 2P, SBC/BIC = N·ln(WRSS) + P·ln(N).
  * Initial estimates from NCA (CL = D/AUC∞, V from λz, ka from Tmax), then a small multi-start
  * over peripheral-volume scalings; the best converged fit is kept.
+ *
+ * Not estimable is said, never fitted: fewer positive concentrations than parameters (e.g. an
+ * all-zero profile) gives status "not-estimable" without fitting, and a fit that ends with a
+ * parameter on the search box (log θ = ±30, θ ≈ 1e±13: the data do not determine it) gives
+ * "at-bound"; both have NaN parameters, secondary parameters and AIC/BIC, converged = false.
  */
 import { AnalysisError, InputError } from "../errors.js";
 import { createLmWorkspace, levenbergMarquardt } from "../fit/levenbergMarquardt.js";
@@ -30,7 +35,10 @@ export interface CompartmentFitOptions {
   initial?: Record<string, number>;
 }
 
-export interface CompartmentFit extends FitResult<Record<string, number>> {
+export type CompartmentFitStatus = FitResult["status"] | "not-estimable" | "at-bound";
+
+export interface CompartmentFit extends Omit<FitResult<Record<string, number>>, "status"> {
+  status: CompartmentFitStatus;
   names: string[];
   aic: number;
   bic: number;
@@ -78,7 +86,18 @@ export function fitCompartmentModel(
       value: n,
       expected: `more samples than the ${np} parameters of the model`,
     });
+  for (const d of o.doses)
+    if (!(d.amount > 0 && Number.isFinite(d.amount)))
+      throw new InputError({ field: "dose", value: d.amount, expected: "a positive dose amount" });
   const y = Float64Array.from(conc);
+  const positive = y.filter((v) => v > 0).length;
+  if (positive < np)
+    return notEstimable(
+      o,
+      names,
+      "not-estimable",
+      `${positive} positive concentration${positive === 1 ? "" : "s"}: the ${np} parameters of the model need at least ${np}`,
+    );
   const w = weightsFor(y, o.weight ?? "1");
   const theta = new Float64Array(np);
   const model: CurveModel = {
@@ -111,6 +130,15 @@ export function fitCompartmentModel(
   }
   if (!best) throw new AnalysisError("compartment fit produced no result");
   const b = best;
+  const atBound = names.filter((_, j) => Math.abs(b.params[j]) >= 30 - 1e-6);
+  if (atBound.length > 0)
+    return notEstimable(
+      o,
+      names,
+      "at-bound",
+      `${atBound.join(", ")} at the search bound (≈1e±13): the data do not determine ${atBound.length > 1 ? "them" : "it"}`,
+      b.rss,
+    );
   const params: Record<string, number> = {};
   const stderr: Record<string, number> = {};
   names.forEach((nm, j) => {
@@ -136,5 +164,35 @@ export function fitCompartmentModel(
     bic: nObs * Math.log(wrss) + np * Math.log(nObs),
     secondary: secondaryParameters(o.compartments, thetaArr, o.doses[0].amount),
     curve: { timeH: grid, conc: curve },
+  };
+}
+
+function notEstimable(
+  o: CompartmentFitOptions,
+  names: string[],
+  status: "not-estimable" | "at-bound",
+  message: string,
+  rss = Number.NaN,
+): CompartmentFit {
+  const params = Object.fromEntries(names.map((n) => [n, Number.NaN]));
+  return {
+    names,
+    params,
+    rss,
+    converged: false,
+    status,
+    message,
+    aic: Number.NaN,
+    bic: Number.NaN,
+    secondary: Object.fromEntries(
+      Object.keys(
+        secondaryParameters(
+          o.compartments,
+          names.map(() => 1),
+          1,
+        ),
+      ).map((k) => [k, Number.NaN]),
+    ),
+    curve: { timeH: [], conc: [] },
   };
 }

@@ -13,11 +13,21 @@
  * se = √diag(I⁻¹); Wald z = β/se, p = 2Φ(−|z|); HR = e^β, CI e^{β ± z_{α/2} se}.
  * Global tests: likelihood ratio 2(ℓ(β̂) − ℓ(0)), Wald β̂ᵀIβ̂, score U(0)ᵀI(0)⁻¹U(0), df = p.
  * Event coded 1/0. Linear algebra: ml-matrix.
+ *
+ * Estimability (`status`): "singular" when a covariate is constant or collinear (aliased,
+ * rank.ts) or the information is singular; "separation" for a monotone likelihood (a covariate
+ * orders the events perfectly; coefficient infinite), detected exactly as coxph.fit does:
+ * |(I⁻¹U)_j| > eps and > √eps·|β_j| at the final iterate (eps = 1e-9, toler.inf = √eps);
+ * "not-converged" when the iterations ran out. For any status other than "converged" the terms
+ * hold the last iterate, NOT estimates: printing callers must print nulls.
  */
 import { inverse, Matrix } from "ml-matrix";
 import { InputError } from "../errors.js";
 import type { FitResult } from "../fit/types.js";
 import { chiSquareSf, normalQuantile, normalSf } from "./distributions.js";
+import { aliasedColumns } from "./rank.js";
+
+export type CoxStatus = "converged" | "separation" | "singular" | "not-converged";
 
 export interface CoxTerm {
   name: string;
@@ -32,6 +42,8 @@ export interface CoxTerm {
 
 export interface CoxResult {
   fit: FitResult;
+  status: CoxStatus;
+  message?: string;
   terms: CoxTerm[];
   logLik: number;
   logLikNull: number;
@@ -199,6 +211,30 @@ export function coxph(
     vcov = Matrix.zeros(p, p).fill(Number.NaN);
     status = "singular";
   }
+  let estimable: CoxStatus =
+    status === "converged" ? "converged" : status === "singular" ? "singular" : "not-converged";
+  let message: string | undefined;
+  const aliased = aliasedColumns(x, false);
+  if (aliased.length > 0) {
+    estimable = "singular";
+    message = `covariate${aliased.length > 1 ? "s" : ""} ${aliased.map((j) => names[j]).join(", ")} constant or collinear with the others (aliased): no unique estimate`;
+  } else if (estimable === "singular") message = "singular information matrix: no unique estimate";
+  else if (estimable === "not-converged") message = `no convergence (${status}) after ${iter + 1} iterations`;
+  else {
+    const infs: number[] = [];
+    const step = Array.from({ length: p }, (_, j) => {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += vcov.get(j, k) * cur.u[k];
+      return Math.abs(s);
+    });
+    step.forEach((d, j) => {
+      if (!Number.isFinite(d) || (d > 1e-9 && d > Math.sqrt(1e-9) * Math.abs(beta[j]))) infs.push(j);
+    });
+    if (infs.length > 0) {
+      estimable = "separation";
+      message = `monotone likelihood: the coefficient of ${infs.map((j) => names[j]).join(", ")} is infinite (the covariate orders the events perfectly)`;
+    }
+  }
   const z = normalQuantile(1 - (1 - (opts.confLevel ?? 0.95)) / 2);
   const se = Float64Array.from({ length: p }, (_, j) => Math.sqrt(vcov.get(j, j)));
   const terms: CoxTerm[] = names.map((name, j) => {
@@ -230,10 +266,13 @@ export function coxph(
       params: beta,
       stderr: se,
       rss: -2 * cur.ll,
-      converged: status === "converged",
-      status,
+      converged: estimable === "converged",
+      status: estimable === "separation" ? "failed" : status,
       iterations: iter + 1,
+      message,
     },
+    status: estimable,
+    message,
     terms,
     logLik: cur.ll,
     logLikNull: ev0.ll,

@@ -15,11 +15,24 @@
  * Newton steps with the Fisher information (as logistf, with step halving on the penalised
  * log-likelihood ℓ + ½ log|XᵀWX|); finite estimates under complete separation.
  * The intercept is named "(Intercept)" as R prints it. Linear algebra: ml-matrix.
+ *
+ * Estimability (`status`): "singular" when a predictor is aliased (constant or collinear:
+ * rank.ts, R's tol 1e-7; R prints NA for it); "separation" when the ML estimate does not exist
+ * (Albert & Anderson, 1984, Biometrika 71:1): fitted probabilities numerically 0 or 1 (glm's
+ * warning) and the Newton step at the last iterate still a sizeable fraction of the
+ * coefficients (the likelihood keeps rising along a direction, the criterion coxph uses for
+ * infinite coefficients); "not-converged" when the iteration budget ran out. For any status
+ * other than "converged" the terms hold the last iterate, which is NOT an estimate: callers
+ * that print results must print nulls (cli/commands/stats.ts does). With `firth` the
+ * penalised estimates exist under separation and the status is the Firth fit's.
  */
 import { inverse, Matrix } from "ml-matrix";
 import { InputError } from "../errors.js";
 import type { FitResult } from "../fit/types.js";
 import { chiSquareSf, normalQuantile, normalSf } from "./distributions.js";
+import { aliasedColumns } from "./rank.js";
+
+export type LogisticStatus = "converged" | "separation" | "singular" | "not-converged";
 
 export interface LogisticTerm {
   name: string;
@@ -34,6 +47,10 @@ export interface LogisticTerm {
 
 export interface LogisticResult {
   fit: FitResult;
+  /** whether the terms are estimates (see the module header) */
+  status: LogisticStatus;
+  /** why, when status is not "converged" */
+  message?: string;
   terms: LogisticTerm[];
   deviance: number;
   nullDeviance: number;
@@ -302,6 +319,40 @@ function glmIrls(
   return { beta, mu, info, ll: logLik(y, mu), status, iterations: it + 1 };
 }
 
+/**
+ * Separation at an unpenalised fit: some fitted probability numerically equals its outcome and
+ * the Newton step δ = I⁻¹U at the last iterate is still > 1e-3 of the coefficients on the
+ * standardised scale (at a true optimum δ is ~0 after glm's stopping rule).
+ */
+function separated(X: Matrix, y: ArrayLike<number>, core: CoreFit): boolean {
+  const n = X.rows;
+  const p = X.columns;
+  let extreme = false;
+  for (let i = 0; i < n; i++) if (Math.abs(y[i] - core.mu[i]) < 1e-8) extreme = true;
+  if (!extreme) return false;
+  const u = new Float64Array(p);
+  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) u[a] += X.get(i, a) * (y[i] - core.mu[i]);
+  let step: number[];
+  try {
+    step = inverse(information(X, core.mu))
+      .mmul(Matrix.columnVector(Array.from(u)))
+      .getColumn(0);
+  } catch {
+    return true;
+  }
+  for (let j = 0; j < p; j++) {
+    let m = 0;
+    let ss = 0;
+    for (let i = 0; i < n; i++) m += X.get(i, j);
+    m /= n;
+    for (let i = 0; i < n; i++) ss += (X.get(i, j) - m) ** 2;
+    const sd = j === 0 ? 1 : Math.sqrt(ss / Math.max(1, n - 1)) || 1;
+    const d = Math.abs(step[j]) * sd;
+    if (!Number.isFinite(d) || d > 1e-3 * Math.max(1, Math.abs(core.beta[j]) * sd)) return true;
+  }
+  return false;
+}
+
 function checkBinary(y: ArrayLike<number>): void {
   let n1 = 0;
   for (let i = 0; i < y.length; i++) {
@@ -339,6 +390,22 @@ export function logisticRegression(
     vc = Matrix.zeros(X.columns, X.columns);
     status = "singular";
   }
+  const aliased = aliasedColumns(predictors, true);
+  let estimable: LogisticStatus =
+    status === "converged" ? "converged" : status === "singular" ? "singular" : "not-converged";
+  let message: string | undefined;
+  if (aliased.length > 0) {
+    estimable = "singular";
+    message = `predictor${aliased.length > 1 ? "s" : ""} ${aliased.map((j) => names[j + 1]).join(", ")} constant or collinear with the others (aliased): no unique estimate`;
+  } else if (estimable === "singular") {
+    message = "singular information matrix: no unique estimate";
+  } else if (estimable === "not-converged") {
+    message = `no convergence (${status}) after ${core.iterations} iterations`;
+  } else if (!opts.firth && separated(X, y, core)) {
+    estimable = "separation";
+    message =
+      "complete or quasi-complete separation: the maximum-likelihood estimate does not exist (fitted probabilities 0 or 1); use --firth for finite penalised estimates";
+  }
   const zq = normalQuantile(1 - (1 - (opts.confLevel ?? 0.95)) / 2);
   const se = Float64Array.from({ length: X.columns }, (_, j) => Math.sqrt(vc.get(j, j)));
   const terms = names.map((name, j) => {
@@ -366,10 +433,13 @@ export function logisticRegression(
       params: core.beta,
       stderr: se,
       rss: dev,
-      converged: status === "converged",
-      status,
+      converged: estimable === "converged",
+      status: estimable === "separation" ? "failed" : status,
       iterations: core.iterations,
+      message,
     },
+    status: estimable,
+    message,
     terms,
     deviance: dev,
     nullDeviance: nullDev,

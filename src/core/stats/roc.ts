@@ -289,9 +289,18 @@ export function bootstrapAucCi(
   cases: ArrayLike<number>,
   controls: ArrayLike<number>,
   dir: RocDirection,
-  opts: { replicates?: number; seed?: number; confLevel?: number } = {},
+  opts: {
+    replicates?: number;
+    seed?: number;
+    confLevel?: number;
+    /** called with the number of replicates done, every 1 % of them */
+    onProgress?: (done: number) => void;
+  } = {},
 ): [number, number] {
   const reps = opts.replicates ?? 2000;
+  if (!(Number.isInteger(reps) && reps >= 1))
+    throw new InputError({ field: "replicates", value: reps, expected: "a positive integer" });
+  const every = Math.max(1, Math.floor(reps / 100));
   const rng = new Rng(opts.seed ?? 1);
   const bc = new Float64Array(cases.length);
   const bk = new Float64Array(controls.length);
@@ -302,6 +311,7 @@ export function bootstrapAucCi(
     let s = 0;
     for (let i = 0; i < bc.length; i++) for (let j = 0; j < bk.length; j++) s += psi(bc[i], bk[j], dir);
     aucs[r] = s / (bc.length * bk.length);
+    if (opts.onProgress && ((r + 1) % every === 0 || r + 1 === reps)) opts.onProgress(r + 1);
   }
   aucs.sort();
   const a = (1 - (opts.confLevel ?? 0.95)) / 2;

@@ -1,1 +1,2 @@
+export * from "./isoTime.js";
 export * from "./units.js";

@@ -191,6 +191,8 @@ export function parseQuantity(text: string, dimension?: Dimension, field = "quan
   if (!m)
     throw new InputError({ field, value: text, expected: "a number followed by a unit, e.g. '12.5 MBq'" });
   const value = Number(m[1]);
+  if (!Number.isFinite(value))
+    throw new InputError({ field, value: text, expected: "a finite number followed by a unit" });
   const unit = canonicalUnit(m[2] === "" ? "1" : m[2]);
   if (unit === undefined) {
     throw new InputError({
