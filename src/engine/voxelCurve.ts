@@ -8,9 +8,8 @@
 import { InputError } from "../core/errors.js";
 import { frameCount, type Volume, voxelCount3d } from "../core/image/volume.js";
 import { signalToConcentration } from "../core/mri/spgr.js";
-import { bloodToPlasma } from "../core/perfusion/aif.js";
 import { DceModel } from "../core/perfusion/dceModel.js";
-import { hasColumn, numericColumn, readCsv } from "../io/csv.js";
+import { readPlasmaAif } from "../io/aif.js";
 import type { Study } from "../study/schema.js";
 
 export interface VoxelCurve {
@@ -66,11 +65,7 @@ export function voxelCurve(
         value: a.aif,
         expected: "an AIF file in the study",
       });
-    const aif = readCsv(aifPath);
-    const t = numericColumn(aif, "time_s");
-    const cp = hasColumn(aif, "cp_mM")
-      ? numericColumn(aif, "cp_mM")
-      : bloodToPlasma(numericColumn(aif, "cb_mM"), Number(a.hematocrit ?? 0.42));
+    const { timeS: t, cp } = readPlasmaAif(aifPath, Number(a.hematocrit ?? 0.42));
     const fit = new DceModel("etofts", t, cp).fit(conc, { fitDelay: true });
     const p = fit.params;
     return {

@@ -5,20 +5,20 @@
  * tissue.csv: `time_s` + one column per curve (mM); aif.csv: `time_s` + `cp_mM` (plasma) or
  * `cb_mM` (blood, converted with --hct).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { frameCount, voxelCount3d } from "../../core/image/volume.js";
-import { signalToConcentration } from "../../core/mri/spgr.js";
-import { bloodToPlasma } from "../../core/perfusion/aif.js";
+import { voxelCount3d } from "../../core/image/volume.js";
 import { DceModel } from "../../core/perfusion/dceModel.js";
 import type { DceModelName } from "../../core/perfusion/models.js";
-import { fitDceMap } from "../../engine/fitMap.js";
-import { hasColumn, numericColumn, readCsv } from "../../io/csv.js";
-import { readNifti, writeNifti } from "../../io/nifti.js";
-import { VERSION } from "../../version.js";
+import type { DceVoxelOptions } from "../../core/voxel/dce.js";
+import { runVoxelMap } from "../../engine/voxelwise/engine.js";
+import { openNiftiSeries } from "../../engine/voxelwise/niftiSlab.js";
+import { writeVoxelMaps } from "../../engine/voxelwise/writer.js";
+import { readPlasmaAif } from "../../io/aif.js";
+import { readNifti } from "../../io/nifti.js";
+import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
+import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { DCE_MODELS, parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
@@ -32,26 +32,7 @@ interface DceFitCli {
   out?: string;
 }
 
-/** AIF table → plasma concentration: `cp_mM` as is, or `cb_mM` divided by (1 − Hct). */
-function readPlasmaAif(path: string, hct: string | undefined): { timeS: Float64Array; cp: Float64Array } {
-  const table = readCsv(path);
-  const timeS = numericColumn(table, "time_s");
-  if (hasColumn(table, "cp_mM")) return { timeS, cp: numericColumn(table, "cp_mM") };
-  if (hasColumn(table, "cb_mM"))
-    return {
-      timeS,
-      cp: bloodToPlasma(
-        numericColumn(table, "cb_mM"),
-        parseNumberOption("--hct", hct, { min: 0, max: 0.99 }),
-      ),
-    };
-  throw new InputError({
-    file: path,
-    field: "columns",
-    value: table.columns,
-    expected: "time_s and cp_mM (plasma) or cb_mM (blood)",
-  });
-}
+const hctOf = (raw: string | undefined) => parseNumberOption("--hct", raw ?? "0.42", { min: 0, max: 0.99 });
 
 export function register(program: Command): void {
   const dce = program.command("dce").description("DCE-MRI tracer-kinetic analysis");
@@ -73,9 +54,9 @@ export function register(program: Command): void {
     .action((file: string, o: DceFitCli) => {
       const model = parseChoice("--model", o.model, DCE_MODELS) as DceModelName;
       if (o.threads !== undefined) parseNumberOption("--threads", o.threads, { min: 1, integer: true });
-      const tissue = readCsv(file);
-      const t = numericColumn(tissue, "time_s");
-      const { timeS: ta, cp } = readPlasmaAif(o.aif, o.hct);
+      const tissue = readNumericCsv(file);
+      const t = numericTableColumn(tissue, "time_s");
+      const { timeS: ta, cp } = readPlasmaAif(o.aif, hctOf(o.hct));
       if (ta.length < t.length)
         throw new InputError({
           file: o.aif,
@@ -107,18 +88,16 @@ export function register(program: Command): void {
           field: "columns",
           expected: "at least one tissue curve column besides time_s",
         });
+      // (extended) Tofts without delay: variable projection, else the multi-start fit
       const out = curves.map((name) => {
-        const y = numericColumn(tissue, name);
-        const f = m.fit(y, { fitDelay: o.delay === true });
-        return {
-          curve: name,
-          ...f.params,
-          ...Object.fromEntries(Object.entries(f.stderr ?? {}).map(([k, v]) => [`${k}_se`, v])),
-          rss: f.rss,
-          aic: f.aic,
-          converged: f.converged,
-          status: f.status,
-        };
+        const f = m.fit(numericTableColumn(tissue, name), { fitDelay: o.delay === true, varpro: true });
+        const row: Record<string, unknown> = { curve: name, ...f.params };
+        if (f.stderr) for (const [k, v] of Object.entries(f.stderr)) row[`${k}_se`] = v;
+        row.rss = f.rss;
+        row.aic = f.aic;
+        row.converged = f.converged;
+        row.status = f.status;
+        return row;
       });
       emit(out, o);
     });
@@ -139,7 +118,7 @@ export function register(program: Command): void {
     .option("--hct <h>", "hematocrit for a blood AIF", "0.42")
     .option("--delay", "fit the bolus-arrival delay per voxel")
     .option("--threads <n>", "worker threads (default: all cores)")
-    .option("--chunk-size <n>", "voxels per worker task", "256")
+    .option("--chunk-size <n>", "voxels per worker task", "1024")
     .option("--json", "print a summary as JSON")
     .action(
       async (
@@ -160,115 +139,120 @@ export function register(program: Command): void {
           o.threads !== undefined
             ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
             : undefined;
-        const dyn = readNifti(dynPath);
-        const nv = voxelCount3d(dyn);
-        const nt = frameCount(dyn);
-        const { timeS: t, cp } = readPlasmaAif(o.aif, o.hct);
-        if (t.length !== nt)
-          throw new InputError({
-            file: o.aif,
-            field: "time_s",
-            value: t.length,
-            expected: `${nt} samples (frames of ${dynPath})`,
-          });
+        assertOutputOutsideInputs(
+          o.out,
+          [dynPath, o.aif, ...(o.t1 ? [o.t1] : []), ...(o.mask ? [o.mask] : [])],
+          {
+            outputIsFolder: true,
+          },
+        );
+        const { timeS: t, cp } = readPlasmaAif(o.aif, hctOf(o.hct));
+        const chunkSize = parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true });
         const mask = o.mask ? readNifti(o.mask) : null;
-        if (mask && voxelCount3d(mask) !== nv)
-          throw new InputError({
-            file: o.mask,
-            field: "dims",
-            value: mask.dims,
-            expected: `the grid of ${dynPath} (${dyn.dims.slice(0, 3).join("×")})`,
-          });
-        let conc: Float32Array | Float64Array = dyn.data;
-        if (o.t1) {
-          const t1 = readNifti(o.t1);
-          if (voxelCount3d(t1) !== nv)
-            throw new InputError({
-              file: o.t1,
-              field: "dims",
-              value: t1.dims,
-              expected: `the grid of ${dynPath}`,
-            });
-          const faDeg = parseNumberOption("--fa-deg", o.faDeg, { min: 0, exclusiveMin: true, max: 180 });
-          const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
-          const r1 = parseNumberOption("--r1", o.r1, { min: 0, exclusiveMin: true });
-          const baselineSamples = parseNumberOption("--baseline", o.baseline, { min: 2, integer: true });
-          conc = new Float32Array(dyn.data.length);
-          const sig = new Float64Array(nt);
-          for (let v = 0; v < nv; v++) {
-            if (mask && !(mask.data[v] > 0)) continue;
-            for (let f = 0; f < nt; f++) sig[f] = dyn.data[f * nv + v];
-            const c = signalToConcentration(sig, { faDeg, trS, r1, baselineSamples, t10S: t1.data[v] });
-            for (let f = 0; f < nt; f++) conc[f * nv + v] = c[f];
-          }
+        let signal: DceVoxelOptions["signal"];
+        const t1 = o.t1 ? readNifti(o.t1) : null;
+        if (t1) {
+          signal = {
+            faDeg: parseNumberOption("--fa-deg", o.faDeg, { min: 0, exclusiveMin: true, max: 180 }),
+            trS: parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000,
+            r1: parseNumberOption("--r1", o.r1, { min: 0, exclusiveMin: true }),
+            baselineSamples: parseNumberOption("--baseline", o.baseline, { min: 2, integer: true }),
+          };
         }
+        // the series is read slab by slab (bounded memory for large 4D images)
+        const dyn = await openNiftiSeries(dynPath);
+        const abort = new AbortController();
+        const onSigint = () => abort.abort(new Error("dce map: interrupted"));
+        process.once("SIGINT", onSigint);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
               { stream: process.stderr, format: " {bar} {percentage}% | {value}/{total} chunks" },
               cliProgress.Presets.shades_classic,
             )
           : null;
-        let started = false;
         const t0 = performance.now();
-        const res = await fitDceMap({
-          model,
-          timeS: t,
-          aif: cp,
-          conc,
-          nVoxels: nv,
-          mask: (v) => !mask || mask.data[v] > 0,
-          fitDelay: o.delay === true,
-          threads,
-          chunkSize: parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true }),
-          onProgress: (done, total) => {
-            if (bar && !started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar?.update(done);
-            if (!bar && (done === total || done % Math.max(1, Math.round(total / 10)) === 0))
-              process.stderr.write(`dce map: ${done}/${total} chunks\n`);
-          },
-        });
-        bar?.stop();
-        mkdirSync(o.out, { recursive: true });
-        const geom = { dims: dyn.dims.slice(0, 3), spacingMm: dyn.spacingMm, affine: dyn.affine };
-        const files: string[] = [];
-        for (const [k, m] of Object.entries(res.maps)) {
-          writeNifti(join(o.out, `${k}.nii.gz`), { ...geom, data: Float32Array.from(m) });
-          files.push(`${k}.nii.gz`);
+        try {
+          const nv = dyn.nVoxels;
+          const nt = dyn.nFrames;
+          if (t.length !== nt)
+            throw new InputError({
+              file: o.aif,
+              field: "time_s",
+              value: t.length,
+              expected: `${nt} samples (frames of ${dynPath})`,
+            });
+          for (const [f, img] of [
+            [o.mask, mask],
+            [o.t1, t1],
+          ] as const)
+            if (img && voxelCount3d(img) !== nv)
+              throw new InputError({
+                file: f,
+                field: "dims",
+                value: img.dims,
+                expected: `the grid of ${dynPath} (${dyn.dims.slice(0, 3).join("×")})`,
+              });
+          if (signal && nt < signal.baselineSamples)
+            throw new InputError({
+              field: "--baseline",
+              value: signal.baselineSamples,
+              expected: `2 to ${nt} frames`,
+            });
+          const options: DceVoxelOptions = { model, timeS: t, aif: cp, fitDelay: o.delay === true, signal };
+          let started = false;
+          const res = await runVoxelMap({
+            model: "dce",
+            options,
+            source: dyn.source,
+            mask: mask ? mask.data : undefined,
+            covariates: t1 ? { t10_s: t1.data } : undefined,
+            threads,
+            chunkSize,
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              if (bar && !started) {
+                bar.start(total, 0);
+                started = true;
+              }
+              bar?.update(done);
+              if (!bar && (done === total || done % Math.max(1, Math.round(total / 10)) === 0))
+                process.stderr.write(`dce map: ${done}/${total} chunks\n`);
+            },
+          });
+          bar?.stop();
+          const seconds = (performance.now() - t0) / 1000;
+          const { files } = writeVoxelMaps(
+            o.out,
+            res,
+            { dims: dyn.dims, spacingMm: dyn.spacingMm, affine: dyn.affine },
+            { sidecarName: "dce_map.json", options, extra: { input: dynPath, aif: o.aif, seconds } },
+          );
+          const sc = res.statusCounts;
+          const counts = {
+            converged: sc.ok ?? 0,
+            notConverged: sc["not-converged"] ?? 0,
+            invalid: sc["invalid-input"] ?? 0,
+          };
+          const summary = {
+            model,
+            voxels: res.fitted,
+            ...counts,
+            workers: res.workers,
+            seconds,
+            files,
+            out: o.out,
+          };
+          emit(
+            summary,
+            { json: o.json },
+            () =>
+              `${res.fitted} voxels fitted (${counts.converged} converged, ${counts.notConverged} flagged, ${counts.invalid} invalid) with ${res.workers} thread(s) in ${summary.seconds.toFixed(1)} s → ${o.out}\n`,
+          );
+        } finally {
+          bar?.stop();
+          process.removeListener("SIGINT", onSigint);
+          dyn.close();
         }
-        writeNifti(
-          join(o.out, "status.nii.gz"),
-          { ...geom, data: Float32Array.from(res.status) },
-          { datatype: "uint8", description: "0 ok 1 not converged 2 invalid 3 outside mask" },
-        );
-        files.push("status.nii.gz");
-        const counts = { converged: 0, notConverged: 0, invalid: 0 };
-        for (const s of res.status) {
-          if (s === 0) counts.converged++;
-          else if (s === 1) counts.notConverged++;
-          else if (s === 2) counts.invalid++;
-        }
-        const summary = {
-          model,
-          voxels: res.fitted,
-          ...counts,
-          workers: res.workers,
-          seconds: (performance.now() - t0) / 1000,
-          files,
-          out: o.out,
-        };
-        writeFileSync(
-          join(o.out, "dce_map.json"),
-          `${JSON.stringify({ ...summary, software: `eprscope ${VERSION}`, input: dynPath, aif: o.aif, status_codes: { 0: "converged", 1: "not converged", 2: "invalid input", 3: "outside mask" } }, null, 2)}\n`,
-        );
-        emit(
-          summary,
-          { json: o.json },
-          () =>
-            `${res.fitted} voxels fitted (${counts.converged} converged, ${counts.notConverged} flagged, ${counts.invalid} invalid) with ${res.workers} thread(s) in ${summary.seconds.toFixed(1)} s → ${o.out}\n`,
-        );
       },
     );
 }

@@ -1,15 +1,39 @@
 /**
- * `eprscope t1 vfa <signal.csv> --fa-deg 2,5,10,15 --tr-ms N --json` → per row { t1_s, m0 }.
+ * `eprscope t1 vfa <signal.csv> --fa-deg 2,5,10,15 --tr-ms N --json` → per row { t1_s, m0 }
+ * (null with status "not-estimable" when fewer than 2 distinct flip angles).
+ * `eprscope t1 map <vfa.nii.gz> --fa-deg LIST --tr-ms N [--b1 B1.nii.gz] [--mask M] [--threads N]
+ *  --out DIR` → DIR/T1_s.nii.gz, DIR/M0.nii.gz, DIR/status.nii.gz, DIR/t1_map.json through the
+ * voxelwise engine (model "t1-vfa"; one volume per flip angle in the 4D image).
  * signal.csv: one row per voxel/ROI, one column per flip angle in --fa-deg order (any names);
  * an optional `id` column is passed through; an optional `b1` column (relative flip-angle scale
  * from a B1 map) corrects the flip angles.
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
+import { voxelCount3d } from "../../core/image/volume.js";
 import { vfaLinear, vfaNonlinear } from "../../core/mri/spgr.js";
+import type { T1VfaOptions } from "../../core/voxel/t1.js";
+import { runVoxelMap } from "../../engine/voxelwise/engine.js";
+import { openNiftiSeries } from "../../engine/voxelwise/niftiSlab.js";
+import { writeVoxelMaps } from "../../engine/voxelwise/writer.js";
 import { numericColumn, readCsv } from "../../io/csv.js";
+import { readNifti } from "../../io/nifti.js";
+import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { parseChoice, parseNumberList, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
+
+function parseFlipAngles(raw: string): number[] {
+  const fa = parseNumberList("--fa-deg", raw);
+  fa.forEach((a, i) => {
+    if (!(a > 0 && a < 180))
+      throw new InputError({
+        field: `--fa-deg[${i}]`,
+        value: a,
+        expected: "a flip angle in (0, 180) degrees",
+      });
+  });
+  return fa;
+}
 
 export function register(program: Command): void {
   const t1 = program.command("t1").description("T1 mapping");
@@ -24,15 +48,7 @@ export function register(program: Command): void {
     .addHelpText("after", "\nExample:\n  eprscope t1 vfa vfa.csv --fa-deg 2,5,12 --tr-ms 5.4 --json\n")
     .action(
       (file: string, o: { faDeg: string; trMs: string; method: string; json?: boolean; out?: string }) => {
-        const fa = parseNumberList("--fa-deg", o.faDeg);
-        fa.forEach((a, i) => {
-          if (!(a > 0 && a < 180))
-            throw new InputError({
-              field: `--fa-deg[${i}]`,
-              value: a,
-              expected: "a flip angle in (0, 180) degrees",
-            });
-        });
+        const fa = parseFlipAngles(o.faDeg);
         const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
         const method = parseChoice("--method", o.method, ["nonlinear", "linear"] as const);
         const t = readCsv(file);
@@ -67,6 +83,109 @@ export function register(program: Command): void {
           };
         });
         emit(out, o);
+      },
+    );
+
+  t1.command("map")
+    .description("voxelwise VFA T1 map (voxelwise engine, worker threads) → T1_s, M0, status NIfTI")
+    .argument("<vfa.nii.gz>", "4D SPGR image: one volume per flip angle, in --fa-deg order")
+    .requiredOption("--fa-deg <list>", "flip angles in degrees, one per volume, e.g. 2,5,10,15")
+    .requiredOption("--tr-ms <n>", "repetition time (ms)")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--b1 <b1.nii.gz>", "relative flip-angle map (actual angle = B1 × nominal)")
+    .option("--mask <mask.nii.gz>", "voxels to fit (> 0); default all")
+    .option("--method <m>", "nonlinear | linear", "nonlinear")
+    .option("--threads <n>", "worker threads (default: all cores)")
+    .option("--chunk-size <n>", "voxels per worker task", "1024")
+    .option("--json", "print a summary as JSON")
+    .addHelpText(
+      "after",
+      "\nExample:\n  eprscope t1 map vfa.nii.gz --fa-deg 2,5,12 --tr-ms 5.4 --mask brain.nii.gz --out t1maps\n",
+    )
+    .action(
+      async (
+        file: string,
+        o: {
+          faDeg: string;
+          trMs: string;
+          out: string;
+          b1?: string;
+          mask?: string;
+          method: string;
+          threads?: string;
+          chunkSize: string;
+          json?: boolean;
+        },
+      ) => {
+        const fa = parseFlipAngles(o.faDeg);
+        const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
+        const method = parseChoice("--method", o.method, ["nonlinear", "linear"] as const);
+        const threads =
+          o.threads !== undefined
+            ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
+            : undefined;
+        const chunkSize = parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true });
+        assertOutputOutsideInputs(o.out, [file, ...(o.b1 ? [o.b1] : []), ...(o.mask ? [o.mask] : [])], {
+          outputIsFolder: true,
+        });
+        const b1 = o.b1 ? readNifti(o.b1) : null;
+        const mask = o.mask ? readNifti(o.mask) : null;
+        const series = await openNiftiSeries(file);
+        const t0 = performance.now();
+        try {
+          if (series.nFrames !== fa.length)
+            throw new InputError({
+              file,
+              field: "volumes",
+              value: series.nFrames,
+              expected: `${fa.length} volumes, one per flip angle in --fa-deg (${fa.join(", ")})`,
+            });
+          for (const [f, img] of [
+            [o.b1, b1],
+            [o.mask, mask],
+          ] as const)
+            if (img && voxelCount3d(img) !== series.nVoxels)
+              throw new InputError({
+                file: f,
+                field: "dims",
+                value: img.dims,
+                expected: `the grid of ${file} (${series.dims.slice(0, 3).join("×")})`,
+              });
+          const options: T1VfaOptions = { faDeg: fa, trS, method, b1: b1 !== null };
+          const res = await runVoxelMap({
+            model: "t1-vfa",
+            options,
+            source: series.source,
+            mask: mask ? mask.data : undefined,
+            covariates: b1 ? { b1: b1.data } : undefined,
+            threads,
+            chunkSize,
+          });
+          const seconds = (performance.now() - t0) / 1000;
+          const { files } = writeVoxelMaps(
+            o.out,
+            res,
+            { dims: series.dims, spacingMm: series.spacingMm, affine: series.affine },
+            { sidecarName: "t1_map.json", options, extra: { input: file, b1: o.b1 ?? null, seconds } },
+          );
+          const summary = {
+            model: "t1-vfa",
+            voxels: res.fitted,
+            status_counts: res.statusCounts,
+            workers: res.workers,
+            seconds,
+            files,
+            out: o.out,
+          };
+          emit(
+            summary,
+            { json: o.json },
+            () =>
+              `${res.fitted} voxels fitted (${res.statusCounts.ok} ok) with ${res.workers} thread(s) in ${seconds.toFixed(1)} s → ${o.out}\n`,
+          );
+        } finally {
+          series.close();
+        }
       },
     );
 }

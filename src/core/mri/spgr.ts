@@ -25,8 +25,25 @@ export interface T1Fit {
   r1PerS: number;
   m0: number;
   converged: boolean;
-  status: FitStatus;
+  /** "not-estimable": fewer than 2 distinct flip angles — T1 is not identifiable (NaN values) */
+  status: FitStatus | "not-estimable";
 }
+
+/** number of distinct flip angles (relative tolerance 1e-9) */
+export function distinctAngles(faDeg: ArrayLike<number>): number {
+  const seen: number[] = [];
+  for (let i = 0; i < faDeg.length; i++)
+    if (!seen.some((a) => Math.abs(a - faDeg[i]) <= 1e-9 * Math.max(Math.abs(a), 1))) seen.push(faDeg[i]);
+  return seen.length;
+}
+
+const NOT_ESTIMABLE: T1Fit = {
+  t1S: Number.NaN,
+  r1PerS: Number.NaN,
+  m0: Number.NaN,
+  converged: false,
+  status: "not-estimable",
+};
 
 /** Linearised VFA: regression of S/sin α on S/tan α gives slope E1 and intercept M0(1 − E1). */
 export function vfaLinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>, trS: number): T1Fit {
@@ -37,6 +54,7 @@ export function vfaLinear(signal: ArrayLike<number>, faDeg: ArrayLike<number>, t
       value: faDeg.length,
       expected: `one flip angle per signal value (${n}), at least 2`,
     });
+  if (distinctAngles(faDeg) < 2) return { ...NOT_ESTIMABLE };
   let sx = 0;
   let sy = 0;
   let sxx = 0;
@@ -76,6 +94,7 @@ export function vfaNonlinear(
   const n = signal.length;
   const faDeg = Array.from(faDegNominal, (a) => a * b1);
   const lin = vfaLinear(signal, faDeg, trS);
+  if (lin.status === "not-estimable") return lin;
   // scale the signal to O(1) so the solver's tolerances are scale-free
   let smax = 0;
   for (let i = 0; i < n; i++) smax = Math.max(smax, Math.abs(signal[i]));
@@ -134,6 +153,7 @@ export interface SignalToConcentrationOptions {
 export function signalToConcentration(
   signal: ArrayLike<number>,
   o: SignalToConcentrationOptions,
+  out: Float64Array = new Float64Array(signal.length),
 ): Float64Array {
   const n = o.baselineSamples;
   if (!(n >= 2 && n <= signal.length))
@@ -142,7 +162,6 @@ export function signalToConcentration(
   for (let i = 1; i < n; i++) sb += signal[i];
   sb /= n - 1;
   const r10 = 1 / o.t10S;
-  const out = new Float64Array(signal.length);
   if (o.method === "linear") {
     for (let i = 0; i < signal.length; i++) out[i] = ((signal[i] / sb - 1) * r10) / o.r1;
     return out;

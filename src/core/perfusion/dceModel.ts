@@ -18,13 +18,23 @@ import { linearLeastSquares } from "../fit/linearLeastSquares.js";
 import type { CurveModel, FitResult, FitStatus } from "../fit/types.js";
 import { shiftCurve } from "./aif.js";
 import { createScratch, type DceModelName, MODEL_PARAMETERS, type ModelScratch, predict } from "./models.js";
+import { FAST_INVALID, FAST_OK, ToftsFastFitter } from "./toftsFast.js";
 
 export interface DceFitOptions {
   /** fit the bolus-arrival delay (s) */
   fitDelay?: boolean;
   delayBoundsS?: [number, number];
-  /** voxelwise mode: only the linear (or default) start, tolerances 1e-8 */
+  /**
+   * voxelwise mode: (extended) Tofts without delay by variable projection from the Murase start
+   * (core/perfusion/toftsFast.ts; standard errors omitted), else only the linear (or default)
+   * start with tolerances 1e-8
+   */
   fast?: boolean;
+  /**
+   * (extended) Tofts without delay: the variable-projection fit (as `fast`, with standard
+   * errors), falling back to the full multi-start fit when its optimum is not interior
+   */
+  varpro?: boolean;
 }
 
 export interface DceFit {
@@ -58,6 +68,11 @@ export class DceModel {
   private readonly ws: LmWorkspace;
   private readonly wsDelay: LmWorkspace;
   private readonly specs: (typeof MODEL_PARAMETERS)[DceModelName];
+  private fastFitter: ToftsFastFitter | null | undefined;
+  private readonly fastOut = new Float64Array(3);
+  private readonly fastSe = new Float64Array(3);
+  /** RSS of the last fitVoxel call */
+  lastRss = Number.NaN;
 
   constructor(
     readonly model: DceModelName,
@@ -147,6 +162,41 @@ export class DceModel {
     return { p, rss };
   }
 
+  /** the variable-projection fitter for (extended) Tofts, null for the other models */
+  private fast(): ToftsFastFitter | null {
+    if (this.fastFitter === undefined)
+      this.fastFitter =
+        this.model === "tofts" || this.model === "etofts"
+          ? new ToftsFastFitter(this.model, this.timeS, this.aif)
+          : null;
+    return this.fastFitter;
+  }
+
+  /**
+   * Voxelwise fit (the `fast` mode of fit(), identical results) of y[off … off+n) into
+   * out[outOff …] in parameter order (+ delay_s when fitted), without allocating on the fast
+   * path. Returns the voxel status code (0 converged, 1 not converged, 2 invalid input: NaN
+   * written); the RSS is left in `lastRss`.
+   */
+  fitVoxel(y: Float64Array, off: number, out: Float64Array, outOff: number, fitDelay = false): number {
+    const np = this.specs.length;
+    const ff = fitDelay ? null : this.fast();
+    if (ff) {
+      const st = ff.fit(y, off, out, outOff);
+      if (st === FAST_OK || st === FAST_INVALID) {
+        this.lastRss = ff.rss;
+        return st;
+      }
+    }
+    const f = this.fit(y.subarray(off, off + this.n), { fitDelay, fast: true });
+    const invalid = f.status === "invalid-input";
+    for (let j = 0; j < np; j++)
+      out[outOff + j] = invalid ? Number.NaN : (f.params[this.specs[j].key] ?? Number.NaN);
+    if (fitDelay) out[outOff + np] = invalid ? Number.NaN : (f.params.delay_s ?? Number.NaN);
+    this.lastRss = f.rss;
+    return invalid ? 2 : f.converged ? 0 : 1;
+  }
+
   fit(curve: ArrayLike<number>, opts: DceFitOptions = {}): DceFit {
     const n = this.n;
     if (curve.length !== n)
@@ -171,6 +221,29 @@ export class DceModel {
     const specs = this.specs;
     const np = specs.length;
     const fitDelay = opts.fitDelay === true;
+    if ((opts.fast || opts.varpro) && !fitDelay) {
+      const ff = this.fast();
+      if (ff && ff.fit(y, 0, this.fastOut, 0) === FAST_OK) {
+        const params: Record<string, number> = {};
+        specs.forEach((sp, j) => {
+          params[sp.key] = this.fastOut[j];
+        });
+        let stderr: Record<string, number> | undefined;
+        if (opts.varpro && ff.standardErrors(this.fastSe, 0)) {
+          stderr = {};
+          for (let j = 0; j < np; j++) stderr[specs[j].key] = this.fastSe[j];
+        }
+        return {
+          params,
+          stderr,
+          rss: ff.rss,
+          aic: n * Math.log(Math.max(ff.rss, Number.MIN_VALUE) / n) + 2 * np,
+          converged: true,
+          status: "converged",
+          fitted: this.curve(this.fastOut),
+        };
+      }
+    }
     const [dLo, dHi] = opts.delayBoundsS ?? [-10, 10];
     // starting points: linear estimates over a delay grid, the OSIPI default, model grids
     const starts: number[][] = [];

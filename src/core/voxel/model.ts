@@ -32,6 +32,12 @@ export interface VoxelParameter {
   description?: string;
 }
 
+/**
+ * Per-voxel inputs besides the curve (e.g. a B1 map for VFA, the T1,0 map for signal →
+ * concentration): name → one value per voxel of the chunk (same order as the curves).
+ */
+export type ChunkCovariates = Record<string, Float64Array>;
+
 export interface ChunkResult {
   /** [voxel][parameter], row-major */
   params: Float64Array;
@@ -50,8 +56,21 @@ export interface VoxelModel<O = unknown> {
   parameters(options: O): VoxelParameter[];
   /** check options once before any voxel is fitted; throw InputError when they are unusable */
   validate?(options: O, nSamples: number): void;
-  /** fit every curve of the chunk, writing into `out` (already sized nVoxels × nParams) */
-  fitChunk(curves: Float64Array, nSamples: number, options: O, out: ChunkResult): void;
+  /**
+   * fit every curve of the chunk, writing into `out` (already sized nVoxels × nParams);
+   * `covariates` holds the chunk's values of the maps named by `covariates(options)`
+   */
+  fitChunk(
+    curves: Float64Array,
+    nSamples: number,
+    options: O,
+    out: ChunkResult,
+    covariates?: ChunkCovariates,
+  ): void;
+  /** optional: names of the per-voxel maps this model needs for these options (default none) */
+  covariates?(options: O): string[];
+  /** optional: small JSON-able summary of the options for sidecars (default: scalars only) */
+  describe?(options: O): Record<string, unknown>;
 }
 
 /** Allocate the result arrays for a chunk. */

@@ -4,21 +4,24 @@
  * its own T1,0), the ROI-mean curve is fitted with the scan's model (default extended Tofts)
  * and bolus-arrival delay against the study's AIF (CSV time_s + cb_mM blood or cp_mM plasma).
  * A fit that does not converge is stored with status "flagged", never dropped or set to 0.
+ * Voxelwise maps inside the mask go through the voxelwise engine (engine/voxelwise/, model
+ * "dce" on the concentration curves, no delay), written as results/maps/<scan>/*.nii.gz +
+ * status.nii.gz + dce_map.json.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { frameCount, voxelCount3d } from "../../core/image/volume.js";
 import { signalToConcentration } from "../../core/mri/spgr.js";
-import { bloodToPlasma } from "../../core/perfusion/aif.js";
 import { DceModel } from "../../core/perfusion/dceModel.js";
 import type { DceModelName } from "../../core/perfusion/models.js";
-import { hasColumn, numericColumn, readCsv } from "../../io/csv.js";
-import { readNifti, writeNifti } from "../../io/nifti.js";
+import { readPlasmaAif } from "../../io/aif.js";
+import { readNifti } from "../../io/nifti.js";
 import type { ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
-import { fitDceChunk } from "../workers/dceChunk.js";
+import { runVoxelMap } from "../voxelwise/engine.js";
+import { writeVoxelMaps } from "../voxelwise/writer.js";
 import { row } from "./common.js";
 
 export const DCE = "dce";
@@ -40,12 +43,12 @@ export function planDce(ls: LoadedStudy): Task[] {
       return {
         id: `${DCE}/${scan.id}`,
         kind: DCE,
-        revision: 1,
+        revision: 2,
         subject: scan.subject,
         inputFiles: [...scan.files, aifFile],
         inputs: { scan },
         dependsOn: [],
-        run: ({ progress }) => {
+        run: async ({ progress, signal }) => {
           const need = (k: string) => {
             const v = Number(a[k]);
             if (!Number.isFinite(v))
@@ -77,8 +80,7 @@ export function planDce(ls: LoadedStudy): Task[] {
               value: t1.dims,
               expected: `the dynamic image's grid ${dyn.dims.slice(0, 3).join("×")}`,
             });
-          const aifTable = readCsv(join(ls.dir, aifFile));
-          const timeS = numericColumn(aifTable, "time_s");
+          const { timeS, cp } = readPlasmaAif(join(ls.dir, aifFile), Number(a.hematocrit ?? 0.42));
           if (timeS.length !== nt)
             throw new InputError({
               file: aifFile,
@@ -86,9 +88,6 @@ export function planDce(ls: LoadedStudy): Task[] {
               value: timeS.length,
               expected: `${nt} samples (frames of ${scan.files[0]})`,
             });
-          const cp = hasColumn(aifTable, "cp_mM")
-            ? numericColumn(aifTable, "cp_mM")
-            : bloodToPlasma(numericColumn(aifTable, "cb_mM"), Number(a.hematocrit ?? 0.42));
           const opts = {
             faDeg: need("flipAngleDeg"),
             trS: need("trMs") / 1000,
@@ -97,17 +96,19 @@ export function planDce(ls: LoadedStudy): Task[] {
           };
           const mean = new Float64Array(nt);
           const sig = new Float64Array(nt);
+          const c = new Float64Array(nt);
+          // concentration series [frame][voxel], computed inside the mask only
+          const conc = new Float32Array(nvox * nt);
           let n = 0;
-          const maskVoxels: number[] = [];
-          const curves: number[] = [];
           for (let v = 0; v < nvox; v++) {
             if (!(mask.data[v] > 0)) continue;
             for (let f = 0; f < nt; f++) sig[f] = dyn.data[f * nvox + v];
-            const c = signalToConcentration(sig, { ...opts, t10S: t1.data[v] });
-            maskVoxels.push(v);
-            for (let f = 0; f < nt; f++) curves.push(c[f]);
+            signalToConcentration(sig, { ...opts, t10S: t1.data[v] }, c);
             let ok = true;
-            for (let f = 0; f < nt; f++) if (!Number.isFinite(c[f])) ok = false;
+            for (let f = 0; f < nt; f++) {
+              conc[f * nvox + v] = c[f];
+              if (!Number.isFinite(c[f])) ok = false;
+            }
             if (!ok) continue;
             for (let f = 0; f < nt; f++) mean[f] += c[f];
             n++;
@@ -130,56 +131,48 @@ export function planDce(ls: LoadedStudy): Task[] {
             row(DCE, scan.subject, roi, "voxels", n, "1"),
           );
           // voxelwise maps inside the mask (status 3 outside), for the viewer and heterogeneity
-          const maps = fitDceChunk({
-            model: modelName,
-            timeS,
-            aif: cp,
-            curves: Float64Array.from(curves),
-            fitDelay: false,
+          const maps = await runVoxelMap({
+            model: "dce",
+            options: { model: modelName, timeS, aif: cp, fitDelay: false },
+            data: conc,
+            nVoxels: nvox,
+            nSamples: nt,
+            mask: mask.data,
+            threads: 1,
+            signal,
           });
           const outDir = join(ls.dir, "results", "maps", scan.id);
           mkdirSync(outDir, { recursive: true });
-          const geom = { dims: dyn.dims.slice(0, 3), spacingMm: dyn.spacingMm, affine: dyn.affine };
-          for (const [key, vals] of Object.entries(maps.params)) {
-            const img = new Float32Array(nvox);
-            maskVoxels.forEach((v, j) => {
-              img[v] = maps.status[j] === 2 ? 0 : vals[j];
-            });
-            writeNifti(join(outDir, `${key}.nii.gz`), { ...geom, data: img });
-            const ok = maskVoxels
-              .map((_, j) => vals[j])
-              .filter((x, j) => maps.status[j] === 0 && Number.isFinite(x))
-              .sort((x, y) => x - y);
+          writeVoxelMaps(
+            outDir,
+            maps,
+            { dims: dyn.dims, spacingMm: dyn.spacingMm, affine: dyn.affine },
+            {
+              sidecarName: "dce_map.json",
+              options: { model: modelName, timeS, aif: cp, fitDelay: false },
+              extra: { input: scan.files[0], aif: aifFile },
+            },
+          );
+          for (const p of maps.parameters) {
+            const vals = maps.params[p.key];
+            const ok: number[] = [];
+            for (let v = 0; v < nvox; v++)
+              if (maps.status[v] === 0 && Number.isFinite(vals[v])) ok.push(vals[v]);
+            ok.sort((x, y) => x - y);
             if (ok.length)
               rows.push(
                 row(
                   DCE,
                   scan.subject,
                   roi,
-                  `${key}.voxel_median`,
+                  `${p.key}.voxel_median`,
                   ok[Math.floor(ok.length / 2)],
-                  UNITS[key] ?? "1",
+                  UNITS[p.key] ?? "1",
                 ),
               );
           }
-          const statusImg = new Float32Array(nvox).fill(3);
-          maskVoxels.forEach((v, j) => {
-            statusImg[v] = maps.status[j];
-          });
-          writeNifti(
-            join(outDir, "status.nii.gz"),
-            { ...geom, data: statusImg },
-            { datatype: "uint8", description: "0 ok 1 not converged 2 invalid 3 outside mask" },
-          );
           rows.push(
-            row(
-              DCE,
-              scan.subject,
-              roi,
-              "voxels_not_converged",
-              maps.status.filter((x) => x === 1).length,
-              "1",
-            ),
+            row(DCE, scan.subject, roi, "voxels_not_converged", maps.statusCounts["not-converged"] ?? 0, "1"),
           );
           return {
             rows,
