@@ -1,0 +1,223 @@
+/** `eprscope simulate ifp|pbpk|transport` contracts (built CLI). */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { identityAffine } from "../../src/core/image/volume.js";
+import { readNifti, writeNifti } from "../../src/io/nifti.js";
+import { runCli, runCliJson } from "../helpers/cli.js";
+
+const IFP = [
+  "simulate",
+  "ifp",
+  "--radius-mm",
+  "2.5",
+  "--lp-cm-per-mmhg-s",
+  "2.8e-7",
+  "--sv-per-cm",
+  "200",
+  "--k-cm2-per-mmhg-s",
+  "4.13e-8",
+  "--pv-mmhg",
+  "15.6",
+  "--sigma",
+  "0.82",
+  "--piv-mmhg",
+  "20",
+  "--pii-mmhg",
+  "15",
+];
+
+describe("simulate ifp", () => {
+  it("returns r_mm 0..R, p_mmHg, v_um_per_s, pe_mmHg, alpha matching Baxter–Jain", () => {
+    const r = runCliJson<{
+      r_mm: number[];
+      p_mmHg: number[];
+      v_um_per_s: number[];
+      pe_mmHg: number;
+      alpha: number;
+    }>([...IFP, "--nodes", "401"]);
+    expect(r.r_mm.length).toBe(401);
+    expect(r.r_mm[0]).toBe(0);
+    expect(r.r_mm[400]).toBeCloseTo(2.5, 12);
+    expect(r.pe_mmHg).toBeCloseTo(11.5, 10);
+    const a = 0.25 * Math.sqrt((2.8e-7 * 200) / 4.13e-8);
+    expect(r.alpha).toBeCloseTo(a, 10);
+    // closed form written here (Baxter & Jain 1989)
+    r.r_mm.forEach((rm, i) => {
+      const x = rm / 2.5;
+      const ref =
+        x === 0 ? 11.5 * (1 - a / Math.sinh(a)) : 11.5 * (1 - Math.sinh(a * x) / (x * Math.sinh(a)));
+      expect(Math.abs(r.p_mmHg[i] - ref)).toBeLessThan(1e-3 * 11.5);
+    });
+    expect(r.v_um_per_s[0]).toBe(0);
+    expect(r.v_um_per_s[400]).toBeGreaterThan(0);
+  });
+  it("bad input → exit 2 naming the flag, value and expectation", () => {
+    const r = runCli([...IFP.slice(0, 3), "-1", ...IFP.slice(4), "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--radius-mm.*-1.*> 0/);
+    const s = runCli([...IFP, "--sigma", "1.5", "--json"]);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/--sigma/);
+  });
+});
+
+describe("simulate pbpk", () => {
+  it("amounts (incl. urine, faeces) sum to 100 %ID at every time; summary fields", () => {
+    const r = runCliJson<{
+      time_h: number[];
+      amount_pctID: Record<string, number[]>;
+      conc_pctID_per_g: Record<string, number[]>;
+      conc_ug_per_g: Record<string, number[]>;
+      summary: Record<string, number | null>;
+    }>(["simulate", "pbpk", "--size-nm", "20", "--species", "rat", "--hours", "24", "--dose-mg-per-kg", "5"]);
+    for (const k of [
+      "blood",
+      "liver",
+      "spleen",
+      "kidney",
+      "lung",
+      "heart",
+      "muscle",
+      "tumour",
+      "bone_marrow",
+      "skin",
+      "rest",
+      "urine",
+      "faeces",
+    ])
+      expect(r.amount_pctID[k].length).toBe(r.time_h.length);
+    r.time_h.forEach((_, i) => {
+      expect(Math.abs(Object.values(r.amount_pctID).reduce((s, v) => s + v[i], 0) - 100)).toBeLessThan(1e-6);
+    });
+    for (const k of [
+      "blood_half_life_h",
+      "tumour_auc_pctID_h_per_g",
+      "tumour_peak_pctID_per_g",
+      "tumour_peak_time_h",
+    ])
+      expect(k in r.summary).toBe(true);
+    expect(r.conc_ug_per_g.liver.length).toBe(r.time_h.length);
+  });
+  it("--species dog → exit 2", () => {
+    const r = runCli(["simulate", "pbpk", "--size-nm", "20", "--species", "dog", "--hours", "24", "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--species.*dog.*mouse, rat, human/);
+  });
+});
+
+describe("simulate transport", () => {
+  it("sphere: rim/core/penetration over time, mass balance ≤ 1e-9", () => {
+    const r = runCliJson<{
+      time_h: number[];
+      rim_mean_conc: number[];
+      core_mean_conc: number[];
+      penetration_depth_um: number[];
+      mass_balance_rel_error: number;
+      r_mm: number[];
+      conc_final: number[];
+    }>([
+      "simulate",
+      "transport",
+      "--radius-mm",
+      "3",
+      "--size-nm",
+      "50",
+      "--hours",
+      "12",
+      "--reports",
+      "6",
+      "--nodes",
+      "61",
+    ]);
+    expect(r.time_h).toEqual([2, 4, 6, 8, 10, 12]);
+    expect(r.mass_balance_rel_error).toBeLessThan(1e-9);
+    expect(r.rim_mean_conc.every((c) => c > 0)).toBe(true);
+    expect(r.conc_final.length).toBe(r.r_mm.length);
+  });
+  it("mask + vascular map: poorly vascularised core receives less; writes the map outside the inputs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-"));
+    const n = 12;
+    const mask = new Float32Array(n * n * n);
+    const vp = new Float32Array(n * n * n);
+    for (let k = 0; k < n; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++) {
+          const rr = Math.hypot(i - 5.5, j - 5.5, k - 5.5);
+          const v = i + n * (j + n * k);
+          if (rr <= 5.5) mask[v] = 1;
+          vp[v] = rr < 3 ? 0.001 : 0.05; // necrotic core
+        }
+    const sp: [number, number, number] = [0.5, 0.5, 0.5];
+    writeNifti(join(dir, "mask.nii.gz"), {
+      dims: [n, n, n],
+      spacingMm: sp,
+      affine: identityAffine(sp),
+      data: mask,
+    });
+    writeNifti(join(dir, "vp.nii.gz"), {
+      dims: [n, n, n],
+      spacingMm: sp,
+      affine: identityAffine(sp),
+      data: vp,
+    });
+    const r = runCliJson<{
+      rim_mean_conc: number[];
+      core_mean_conc: number[];
+      mass_balance_rel_error: number;
+    }>([
+      "simulate",
+      "transport",
+      "--mask",
+      join(dir, "mask.nii.gz"),
+      "--vascular-map",
+      join(dir, "vp.nii.gz"),
+      "--size-nm",
+      "30",
+      "--hours",
+      "6",
+      "--reports",
+      "3",
+      "--out-map",
+      join(dir, "conc.nii.gz"),
+    ]);
+    expect(r.mass_balance_rel_error).toBeLessThan(1e-9);
+    expect(r.core_mean_conc[2]).toBeLessThan(r.rim_mean_conc[2]);
+    expect(readNifti(join(dir, "conc.nii.gz")).dims.slice(0, 3)).toEqual([n, n, n]);
+    const bad = runCli([
+      "simulate",
+      "transport",
+      "--mask",
+      join(dir, "mask.nii.gz"),
+      "--size-nm",
+      "30",
+      "--hours",
+      "6",
+      "--out-map",
+      join(dir, "mask.nii.gz"),
+      "--json",
+    ]);
+    expect(bad.code).toBe(2);
+    const both = runCli([
+      "simulate",
+      "transport",
+      "--mask",
+      join(dir, "mask.nii.gz"),
+      "--radius-mm",
+      "3",
+      "--size-nm",
+      "30",
+      "--hours",
+      "6",
+      "--json",
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--radius-mm\/--mask/);
+  });
+  it("--help documents the transport options", () => {
+    const h = runCli(["simulate", "transport", "--help"]);
+    expect(h.stdout).toMatch(/--vascular-map/);
+    expect(h.stdout).toMatch(/penetration depth/);
+  });
+});
