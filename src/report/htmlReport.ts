@@ -18,7 +18,6 @@ import { esc, fmt } from "./figures/scale.js";
 import { scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
 
-
 function table(head: string[], rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => (v === null ? "–" : typeof v === "number" ? fmt(v, 4) : esc(v));
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;

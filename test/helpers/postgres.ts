@@ -12,6 +12,8 @@ import { join } from "node:path";
 
 export interface PgServer {
   url: string;
+  /** stop and start the same server again (same port, same data): clients must reconnect */
+  restart(): void;
   stop(): void;
 }
 
@@ -56,18 +58,24 @@ export async function startPostgres(): Promise<PgServer | null> {
   };
   run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
   const port = await freePort();
-  run("pg_ctl", [
-    "-D",
-    data,
-    "-l",
-    join(dir, "log.txt"),
-    "-w",
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`,
-    "start",
-  ]);
+  const start = () =>
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "log.txt"),
+      "-w",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      "start",
+    ]);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restart() {
+      run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+      start();
+    },
     stop() {
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

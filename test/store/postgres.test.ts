@@ -128,13 +128,13 @@ describe("PostgreSQL results store", () => {
   });
 });
 
-function worker(url: string): Promise<{ code: number; stderr: string }> {
+function worker(url: string, extra: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(
       process.execPath,
       [BIN, "worker", "--db", url, "--exit-when-idle", "--concurrency", "2", "--json"],
       {
-        env: { ...process.env, ...env() },
+        env: { ...process.env, ...env(), ...extra },
       },
     );
     let stderr = "";
@@ -197,4 +197,75 @@ describe("pg-boss job queue: submit, workers, status", () => {
     expect(st.dead_letter).toBeGreaterThanOrEqual(1);
     expect(studyNamespace(dir)).toMatch(/^eprscope_[0-9a-f]{20}$/);
   }, 120_000);
+
+  it("a worker killed mid-task: the job expires, another worker retries it; complete, no duplicates", async () => {
+    const url = (pg as PgServer).url;
+    const dir = join(base, "kill");
+    cpSync(join(base, "ref"), dir, { recursive: true, filter: (p) => !p.includes("results") });
+    const faults = { ...process.env, ...env(), EPRSCOPE_JOB_EXPIRE_S: "2", EPRSCOPE_TASK_DELAY_MS: "1500" };
+    // jobs carry their expiry: submit them with the short one
+    expect(
+      runCli(["submit", dir, "--db", url, "--only", "blood-pk"], {
+        env: { ...env(), EPRSCOPE_JOB_EXPIRE_S: "2" },
+      }).code,
+    ).toBe(0);
+    const victim = spawn(process.execPath, [BIN, "worker", "--db", url], { env: faults });
+    await new Promise<void>((resolve) => {
+      victim.stderr.on("data", (d: Buffer) => {
+        if (d.toString().includes(": started")) resolve();
+      });
+    });
+    victim.kill("SIGKILL");
+    const rescue = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [BIN, "worker", "--db", url, "--exit-when-idle"], {
+        env: { ...faults, EPRSCOPE_TASK_DELAY_MS: "0" },
+      });
+      let stderr = "";
+      p.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      p.on("close", (code) => resolve({ code: code ?? -1, stderr }));
+    });
+    expect(rescue.code).toBe(0);
+    const st = runCliJson<{ queued: number; active: number; failed: number; pending_tasks: number }>([
+      "status",
+      dir,
+      "--db",
+      url,
+    ]);
+    expect(st).toMatchObject({ queued: 0, active: 0, pending_tasks: 0 });
+    const rows = runCliJson<Row[]>(["results", dir, "--db", url]);
+    const ran = new Set(rows.map((x) => x.analysis));
+    for (const x of reference) if (x.analysis.startsWith("blood-pk")) expect(ran.has(x.analysis)).toBe(true);
+    const want = reference.filter((x) => ran.has(x.analysis));
+    expect(rows.length).toBe(want.length);
+    expect(new Set(rows.map(key)).size).toBe(rows.length);
+    const ref = byKey(reference);
+    for (const x of rows) expect(x.value).toBe(ref.get(key(x)));
+  }, 180_000);
+
+  it("PostgreSQL restarted mid-run: workers reconnect and finish", async () => {
+    const url = (pg as PgServer).url;
+    const dir = join(base, "restart");
+    cpSync(join(base, "ref"), dir, { recursive: true, filter: (p) => !p.includes("results") });
+    expect(runCli(["submit", dir, "--db", url], { env: { ...env(), EPRSCOPE_JOB_EXPIRE_S: "3" } }).code).toBe(
+      0,
+    );
+    const running = worker(url, { EPRSCOPE_JOB_EXPIRE_S: "3" });
+    await new Promise((r) => setTimeout(r, 2500));
+    (pg as PgServer).restart();
+    const w = await running;
+    expect(w.code).toBe(0); // reconnected and finished by itself
+    const st = runCliJson<{ queued: number; active: number; pending_tasks: number }>([
+      "status",
+      dir,
+      "--db",
+      url,
+    ]);
+    expect(st).toMatchObject({ queued: 0, active: 0, pending_tasks: 0 });
+    const rows = runCliJson<Row[]>(["results", dir, "--db", url]);
+    expect(rows.length).toBe(reference.length);
+    const ref = byKey(reference);
+    for (const x of rows) expect(x.value).toBe(ref.get(key(x)));
+  }, 240_000);
 });

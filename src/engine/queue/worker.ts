@@ -64,6 +64,10 @@ export async function runWorker(
     if (!task) throw new Error(`${d.studyDir}: no task ${d.task} in the study's plan`);
     const deps = await Promise.all(task.dependsOn.map((id) => c.store.getAnalysis(id)));
     const failedDep = task.dependsOn.find((_, k) => deps[k]?.status === "failed");
+    log(`${task.id}: started`);
+    // test hook (fault tests kill a worker mid-task): wait before the task runs
+    const delay = Number(process.env.EPRSCOPE_TASK_DELAY_MS ?? 0);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const out = await runOneTask(c.study, task, c.store, {
       depHashes: deps.map((a) => a?.inputHash ?? "none"),
       force: d.force,
@@ -98,11 +102,17 @@ export async function runWorker(
     let idleChecks = 0;
     while (idleChecks < 2) {
       await new Promise((r) => setTimeout(r, 1000));
-      const { rows } = await pool.query(
-        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created','retry','active')",
-        [QUEUE],
-      );
-      idleChecks = rows[0].n === 0 && busy === 0 ? idleChecks + 1 : 0;
+      try {
+        const { rows } = await pool.query(
+          "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created','retry','active')",
+          [QUEUE],
+        );
+        idleChecks = rows[0].n === 0 && busy === 0 ? idleChecks + 1 : 0;
+      } catch (e) {
+        // the database is unreachable (restarting?): keep waiting; pg reconnects on the next query
+        log(`queue check failed (${(e as Error).message}); retrying`);
+        idleChecks = 0;
+      }
     }
     await boss.stop({ graceful: true, wait: true });
     for (const p of studies.values()) await (await p).store.close();

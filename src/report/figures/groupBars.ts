@@ -6,7 +6,6 @@ export interface GroupBarsData {
   groups: { name: string; mean: (number | null)[]; sd: (number | null)[] }[];
 }
 
-
 export function groupBarsSvg(
   d: GroupBarsData,
   o: { width?: number; height?: number; yLabel?: string; title?: string } = {},

@@ -8,7 +8,6 @@ export interface TimeSeries {
   sd?: (number | null)[];
 }
 
-
 export function timeCurvesSvg(
   series: TimeSeries[],
   o: {
