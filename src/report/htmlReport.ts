@@ -17,6 +17,7 @@ import { rocCurveSvg } from "./figures/rocCurve.js";
 import { esc, fmt } from "./figures/scale.js";
 import { scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
+import { REPORT_SECTIONS, type SectionContext } from "./sections/index.js";
 
 function table(head: string[], rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => (v === null ? "–" : typeof v === "number" ? fmt(v, 4) : esc(v));
@@ -357,6 +358,20 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
         strat.map((x) => [x.roi ?? "", x.parameter, x.value, x.unit]),
       )}`,
     );
+  }
+
+  // modality sections (report/sections), then provenance
+  const sectionCtx: SectionContext = {
+    figure: fig,
+    table,
+    rowsOf: (kind) => {
+      const ids = new Set(r.analyses.filter((a) => a.kind === kind).map((a) => a.id));
+      return r.rows.filter((x) => ids.has(x.analysis));
+    },
+  };
+  for (const section of REPORT_SECTIONS) {
+    const html = section(r, sectionCtx);
+    if (html) sections.push(html);
   }
 
   // provenance

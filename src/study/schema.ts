@@ -123,13 +123,35 @@ export const administrationSchema = z.strictObject({
 export const scanSchema = z.strictObject({
   id,
   subject: id,
-  modality: z.enum(["PET", "SPECT", "CT", "MRI", "US", "optical", "PAI", "MPI"]),
+  modality: z.enum(["PET", "SPECT", "CT", "MRI", "US", "optical", "PAI", "MPI", "NM", "microscopy"]),
   time: isoTime,
   files: z.array(relPath).min(1),
   /** label map (organ/tumour ROIs) aligned with files[0] */
   labels: relPath.optional(),
-  /** what the scan measures, e.g. "activity" (kBq/mL), "dce", "t1map" */
-  purpose: z.enum(["activity", "anatomy", "dce", "t1map", "other"]).optional(),
+  /**
+   * what the scan measures: "activity" (kBq/mL), "dce", "t1map", "multi-echo" (R2/R2*, e.g. pre/post
+   * ferumoxytol), "dwi", "ceus" (cine or time–intensity curves), "swe" (shear-wave speed), "prf"
+   * (MR thermometry phase), "r1-series" (release from R1), "multispectral" (optical stacks),
+   * "histology" (stained sections), "planar" (gamma-camera whole-body views)
+   */
+  purpose: z
+    .enum([
+      "activity",
+      "anatomy",
+      "dce",
+      "t1map",
+      "multi-echo",
+      "dwi",
+      "ceus",
+      "swe",
+      "prf",
+      "r1-series",
+      "multispectral",
+      "histology",
+      "planar",
+      "other",
+    ])
+    .optional(),
   acquisition: z
     .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())]))
     .optional(),

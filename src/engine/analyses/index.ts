@@ -6,6 +6,7 @@ import { planBloodPk } from "./bloodPk.js";
 import { planDce } from "./dce.js";
 import { planGroupSummary } from "./groupSummary.js";
 import { planImaging } from "./imaging.js";
+import { MODALITY_PLANNERS } from "./modalities.js";
 import { planStratification } from "./stratification.js";
 
 export function planStudy(study: LoadedStudy): Task[] {
@@ -13,13 +14,21 @@ export function planStudy(study: LoadedStudy): Task[] {
   const pk = planBloodPk(study);
   const imaging = planImaging(study);
   const dce = planDce(study);
-  const perSubject: Task[] = [...biodist, ...pk.filter((t) => t.subject !== null), ...imaging, ...dce];
+  const modalities = MODALITY_PLANNERS.flatMap((p) => p(study));
+  const perSubject: Task[] = [
+    ...biodist,
+    ...pk.filter((t) => t.subject !== null),
+    ...imaging,
+    ...dce,
+    ...modalities.filter((t) => t.subject !== null),
+  ];
   return [
     ...biodist,
     ...pk,
     ...imaging,
     ...dce,
+    ...modalities,
     ...planGroupSummary(study, perSubject),
-    ...planStratification(study, [...biodist, ...dce]),
+    ...planStratification(study, [...biodist, ...dce, ...modalities]),
   ];
 }

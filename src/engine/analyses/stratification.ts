@@ -1,6 +1,6 @@
 /**
- * Stratification across lesions (SCIENCE.md §8): do pre-treatment DCE biomarkers (Ktrans, vp)
- * predict nanoparticle accumulation (ex vivo tumour %ID/g at necropsy), and does accumulation
+ * Stratification across lesions (SCIENCE.md §8): do pre-treatment imaging biomarkers (DCE
+ * Ktrans and vp, and every biomarker registered in biomarkers.ts) predict nanoparticle accumulation (ex vivo tumour %ID/g at necropsy), and does accumulation
  * predict response (objective response = CR/PR) and time to endpoint? Pearson and Spearman
  * correlations with CIs, ROC (DeLong CI, Youden cut-off), Kaplan–Meier by accumulation stratum
  * (median split) with log-rank test. Uses core/stats and core/stratify.
@@ -13,6 +13,7 @@ import { binaryResponse } from "../../core/stratify/fromOutcomes.js";
 import type { ResultReader, ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
+import { LESION_BIOMARKERS } from "./biomarkers.js";
 import { row } from "./common.js";
 
 export const STRATIFICATION = "stratification";
@@ -21,27 +22,29 @@ interface Lesion {
   subject: string;
   tumour: string;
   accumulation?: number;
-  ktrans?: number;
-  vp?: number;
+  /** biomarker name (LESION_BIOMARKERS) → value */
+  markers: Map<string, number>;
   response?: number;
   time?: number;
   event?: number;
 }
 
-function lesions(ls: LoadedStudy, store: ResultReader, deps: string[]): Lesion[] {
+function lesions(ls: LoadedStudy, store: ResultReader, deps: Task[]): Lesion[] {
   const byKey = new Map<string, Lesion>();
   const get = (subject: string, tumour: string) => {
     const k = `${subject}|${tumour}`;
     let l = byKey.get(k);
     if (!l) {
-      l = { subject, tumour };
+      l = { subject, tumour, markers: new Map() };
       byKey.set(k, l);
     }
     return l;
   };
   const tumours = new Set(ls.study.rois.filter((r) => r.kind === "tumour").map((r) => r.id));
-  for (const d of deps) {
+  for (const task of deps) {
+    const d = task.id;
     const rows = store.listResults({ analysis: d });
+    const markers = LESION_BIOMARKERS.filter((b) => b.kind === task.kind);
     const lastT = Math.max(...rows.filter((r) => r.parameter === "pctIDperG").map((r) => r.time_s ?? 0));
     for (const r of rows) {
       if (!r.subject || !r.roi || r.value === null || r.status !== "ok") continue;
@@ -52,8 +55,8 @@ function lesions(ls: LoadedStudy, store: ResultReader, deps: string[]): Lesion[]
         r.time_s === lastT
       )
         get(r.subject, r.roi).accumulation = r.value;
-      if (d.startsWith("dce/") && r.parameter === "Ktrans_per_min") get(r.subject, r.roi).ktrans = r.value;
-      if (d.startsWith("dce/") && r.parameter === "vp") get(r.subject, r.roi).vp = r.value;
+      for (const b of markers)
+        if (r.parameter === b.parameter) get(r.subject, r.roi).markers.set(b.name, r.value);
     }
   }
   for (const o of ls.study.outcomes) {
@@ -69,35 +72,37 @@ function lesions(ls: LoadedStudy, store: ResultReader, deps: string[]): Lesion[]
 }
 
 export function planStratification(ls: LoadedStudy, deps: Task[]): Task[] {
-  const dceTasks = deps.filter((t) => t.kind === "dce");
+  const markerKinds = new Set(LESION_BIOMARKERS.map((b) => b.kind));
+  const markerTasks = deps.filter((t) => markerKinds.has(t.kind));
   const bio = deps.filter((t) => t.kind === "biodistribution");
   if (bio.length === 0) return [];
-  const depIds = [...bio, ...dceTasks].map((t) => t.id);
+  const depTasks = [...bio, ...markerTasks];
+  const depIds = depTasks.map((t) => t.id);
   return [
     {
       id: STRATIFICATION,
       kind: STRATIFICATION,
-      revision: 1,
+      revision: 2,
       subject: null,
       inputFiles: [],
-      inputs: { outcomes: ls.study.outcomes },
+      inputs: { outcomes: ls.study.outcomes, biomarkers: LESION_BIOMARKERS },
       dependsOn: depIds,
       run: ({ store }) => {
-        const L = lesions(ls, store, depIds);
+        const L = lesions(ls, store, depTasks);
         const rows: ResultRow[] = [];
         const S = STRATIFICATION;
         const add = (roi: string, parameter: string, value: number | null, unit = "1") =>
           rows.push(row(S, null, roi, parameter, value, unit));
-        for (const marker of ["ktrans", "vp"] as const) {
-          const pairs = L.filter((l) => l[marker] !== undefined && l.accumulation !== undefined);
+        for (const marker of new Set(LESION_BIOMARKERS.map((b) => b.name))) {
+          const pairs = L.filter((l) => l.markers.has(marker) && l.accumulation !== undefined);
           if (pairs.length < 4) continue;
           for (const method of ["pearson", "spearman"] as const) {
             const c = correlation(
-              pairs.map((l) => l[marker] as number),
+              pairs.map((l) => l.markers.get(marker) as number),
               pairs.map((l) => l.accumulation as number),
               method,
             );
-            const name = `${marker === "ktrans" ? "Ktrans" : "vp"}_vs_accumulation.${method}`;
+            const name = `${marker}_vs_accumulation.${method}`;
             add("all tumours", `${name}.r`, c.r);
             add("all tumours", `${name}.ci_lower`, c.ciLower);
             add("all tumours", `${name}.ci_upper`, c.ciUpper);

@@ -2,7 +2,9 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.js";
+import { Rng } from "../../core/random.js";
 import { STUDY_FILE } from "../load.js";
+import { DEMO_ARMS } from "./arms/index.js";
 import { writeDemoDce } from "./dce.js";
 import { type DemoStudy, generateDemoStudy } from "./generate.js";
 import { writeDemoImages } from "./images.js";
@@ -27,6 +29,12 @@ export function writeDemoStudy(dirArg: string, opts: WriteDemoOptions = {}): Dem
   if (!opts.noImages) {
     writeDemoImages(dir, demo);
     writeDemoDce(dir, demo);
+    for (const arm of DEMO_ARMS) {
+      const out = arm.write(dir, demo, new Rng(demo.truth.seed + arm.seedOffset));
+      demo.study.scans.push(...out.scans);
+      demo.study.samples.push(...(out.samples ?? []));
+      writeFileSync(join(dir, "truth", `${arm.name}.json`), `${JSON.stringify(out.truth, null, 2)}\n`);
+    }
   }
   writeFileSync(join(dir, STUDY_FILE), `${JSON.stringify(demo.study, null, 2)}\n`);
   writeFileSync(join(dir, "truth", "ground_truth.json"), `${JSON.stringify(demo.truth, null, 2)}\n`);
