@@ -20,6 +20,17 @@ import type {
 
 const D = "postgres" as const;
 
+/**
+ * A pooled client for a transaction. A checked-out client whose connection dies (server restart,
+ * admin shutdown) emits "error"; without a listener that event would end the process. The error
+ * also rejects the pending query, which is where it is handled.
+ */
+export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const c = await pool.connect();
+  c.on("error", () => {});
+  return c;
+}
+
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {
   try {
@@ -62,7 +73,7 @@ export class PgStore implements AsyncResultStore {
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
+    const c = await checkout(this.pool);
     try {
       await c.query("BEGIN");
       const out = await fn(c);

@@ -10,7 +10,7 @@ import { InputError } from "../../core/errors.js";
 import { ensureQueueTables, openBoss, queuePool } from "../../engine/queue/boss.js";
 import { queueStatus } from "../../engine/queue/status.js";
 import { submitStudy } from "../../engine/queue/submit.js";
-import { runWorker } from "../../engine/queue/worker.js";
+import { isConnectionError, runWorker } from "../../engine/queue/worker.js";
 import { databaseUrl, openResultStore, studyNamespace } from "../../store/open.js";
 import { redactUrl } from "../../store/pgStore.js";
 import { loadStudy } from "../../study/load.js";
@@ -98,6 +98,14 @@ export function register(program: Command): void {
         integer: true,
       });
       const { pool, boss } = await connect(url);
+      // pg-boss's own polling and bookkeeping may reject while the database restarts: log, keep going
+      process.on("unhandledRejection", (e) => {
+        if (isConnectionError(e)) process.stderr.write(`worker ${process.pid}: database unreachable (${(e as Error).message})\n`);
+        else {
+          process.stderr.write(`worker ${process.pid}: ${(e as Error)?.stack ?? String(e)}\n`);
+          process.exit(1);
+        }
+      });
       try {
         const counts = await runWorker(boss, pool, {
           url,

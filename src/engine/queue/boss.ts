@@ -13,6 +13,7 @@
 
 import pg from "pg";
 import PgBoss from "pg-boss";
+import { checkout } from "../../store/pgStore.js";
 
 export const QUEUE = "eprscope-task";
 export const DEAD_LETTER = "eprscope-task-dead";
@@ -77,7 +78,7 @@ export async function openBoss(url: string): Promise<PgBoss> {
 
 /** The dependency bookkeeping table (created once, idempotently). */
 export async function ensureQueueTables(pool: pg.Pool): Promise<void> {
-  const c = await pool.connect();
+  const c = await checkout(pool);
   try {
     await c.query("BEGIN");
     await c.query("SELECT pg_advisory_xact_lock(hashtext('eprscope_queue'))");

@@ -3,10 +3,12 @@
  * this submission; tasks without dependencies are sent to the queue now, the others when their
  * dependencies are done (worker.ts). Returns the submission id and counts.
  */
+
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { studyNamespace } from "../../store/open.js";
+import { checkout } from "../../store/pgStore.js";
 import type { LoadedStudy } from "../../study/load.js";
 import { planStudy } from "../analyses/index.js";
 import { selectTasks } from "../runner.js";
@@ -30,7 +32,7 @@ export async function submitStudy(
   const submission = randomUUID();
   const ids = new Set(tasks.map((t) => t.id));
   const roots = tasks.filter((t) => t.dependsOn.every((d) => !ids.has(d)));
-  const c = await pool.connect();
+  const c = await checkout(pool);
   try {
     await c.query("BEGIN");
     await c.query(

@@ -11,6 +11,7 @@
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { openResultStore } from "../../store/open.js";
+import { checkout } from "../../store/pgStore.js";
 import type { AsyncResultStore } from "../../store/types.js";
 import { type LoadedStudy, loadStudy } from "../../study/load.js";
 import { planStudy } from "../analyses/index.js";
@@ -57,7 +58,21 @@ export async function runWorker(
   const counts = { done: 0, failed: 0 };
   let busy = 0;
 
+  // a database outage inside a job: wait and retry the (idempotent) job here, so that pg-boss never
+  // has to report a failure while the database is down (its fail() would then be lost)
   const handle = async (job: PgBoss.Job<TaskJob>): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await handleOnce(job);
+      } catch (e) {
+        if (!isConnectionError(e) || attempt >= 120) throw e;
+        log(`${job.data.task}: database unreachable (${(e as Error).message}); retrying in 1 s`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+
+  const handleOnce = async (job: PgBoss.Job<TaskJob>): Promise<void> => {
     const d = job.data;
     const c = await open(d.studyDir);
     const task = c.tasks.get(d.task);
@@ -131,7 +146,7 @@ async function release(
 ): Promise<void> {
   const dependants = [...c.tasks.values()].filter((t) => t.dependsOn.includes(task.id));
   const ready: string[] = [];
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${d.ns}/${d.submission}`]);
@@ -170,4 +185,15 @@ async function release(
       retryBackoff: true,
       expireInSeconds: s.expireS,
     });
+}
+
+/** errors of a lost or refused database connection (PostgreSQL admin shutdown, crash, restart; socket errors) */
+export function isConnectionError(e: unknown): boolean {
+  const code = String((e as { code?: string })?.code ?? "");
+  const msg = String((e as Error)?.message ?? "");
+  return (
+    /^(57P0[1-3]|08\d\d\d|53300)$/.test(code) ||
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND)$/.test(code) ||
+    /Connection terminated|connection timeout|the database system is (starting up|shutting down)/i.test(msg)
+  );
 }
