@@ -251,11 +251,15 @@ describe("pg-boss job queue: submit, workers, status", () => {
     expect(runCli(["submit", dir, "--db", url], { env: { ...env(), EPRSCOPE_JOB_EXPIRE_S: "3" } }).code).toBe(
       0,
     );
-    const running = worker(url, { EPRSCOPE_JOB_EXPIRE_S: "3" });
+    // slow tasks so that the restart falls in the middle of the run
+    const running = worker(url, { EPRSCOPE_JOB_EXPIRE_S: "3", EPRSCOPE_TASK_DELAY_MS: "300" });
     await new Promise((r) => setTimeout(r, 2500));
+    const before = runCliJson<{ pending_tasks: number; completed: number }>(["status", dir, "--db", url]);
     (pg as PgServer).restart();
     const w = await running;
-    expect(w.code).toBe(0); // reconnected and finished by itself
+    expect(before.completed).toBeGreaterThan(0);
+    expect(before.pending_tasks).toBeGreaterThan(0); // the restart happened mid-run
+    expect(w.code, w.stderr.slice(-3000)).toBe(0); // reconnected and finished by itself
     const st = runCliJson<{ queued: number; active: number; pending_tasks: number }>([
       "status",
       dir,

@@ -94,23 +94,21 @@ export async function runWorker(
     await release(pool, boss, c, d, task, out.state === "failed" ? "failed" : "done");
   };
 
-  await boss.work<TaskJob>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+  // `concurrency` subscriptions of one job each; after a job every subscription of this process is
+  // woken (pg-boss otherwise waits out its polling interval even when more jobs are queued, e.g.
+  // the dependants the job just enqueued)
+  const ids: string[] = [];
+  const onJobs = async (jobs: PgBoss.Job<TaskJob>[]) => {
     busy++;
     try {
       for (const j of jobs) await handle(j);
     } finally {
       busy--;
+      for (const id of ids) boss.notifyWorker(id);
     }
-  });
-  for (let k = 1; k < o.concurrency; k++)
-    await boss.work<TaskJob>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      busy++;
-      try {
-        for (const j of jobs) await handle(j);
-      } finally {
-        busy--;
-      }
-    });
+  };
+  for (let k = 0; k < o.concurrency; k++)
+    ids.push(await boss.work<TaskJob>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, onJobs));
 
   if (o.exitWhenIdle) {
     // idle: nothing queued or active anywhere, and this worker is not busy, twice in a row
