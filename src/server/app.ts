@@ -16,10 +16,13 @@ import { InputError } from "../core/errors.js";
 import { type RouteContext, safeStudyPath, volumeCache } from "./context.js";
 import { registerCurve } from "./routes/curve.js";
 import { registerFiles } from "./routes/files.js";
+import { registerMaps } from "./routes/maps.js";
 import { registerPages } from "./routes/pages.js";
+import { registerQueue } from "./routes/queue.js";
 import { registerReport } from "./routes/report.js";
 import { registerResults } from "./routes/results.js";
 import { registerRun } from "./routes/run.js";
+import { registerScans } from "./routes/scans.js";
 import { registerStudy } from "./routes/study.js";
 import { isLocalHost, makeGuard } from "./security.js";
 
@@ -60,7 +63,10 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     registerReport,
     registerFiles,
     registerCurve,
+    registerMaps,
+    registerScans,
     registerRun,
+    registerQueue,
   ])
     register(ctx);
 

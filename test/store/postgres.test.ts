@@ -169,6 +169,11 @@ describe("pg-boss job queue: submit, workers, status", () => {
     expect(rows.length).toBe(reference.length);
     const ref = byKey(reference);
     for (const x of rows) expect(x.value).toBe(ref.get(key(x)));
+    // the workspace sees the queue
+    const app = createServer({ studyDir: dir, db: url });
+    const q = (await app.inject({ url: "/api/queue" })).json();
+    expect(q).toMatchObject({ backend: "postgres", completed: sub.tasks, failed: 0, queued: 0 });
+    await app.close();
 
     // idempotent: the whole study again with --force writes no duplicates
     runCliJson(["submit", dir, "--db", url, "--force"]);
