@@ -17,6 +17,7 @@ import {
   fretEfficiencyFromQuenching,
   fretRatio,
 } from "../../core/optical/fret.js";
+import { readCurveCsv } from "../../io/curveTable.js";
 import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
 import { parseNumberList, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
@@ -104,18 +105,8 @@ export function register(program: Command): void {
     .action((file: string, o: { fmax: string; f0?: string; json?: boolean; out?: string }) => {
       const fmax = parseNumberOption("--fmax", o.fmax);
       const f0Opt = o.f0 !== undefined ? parseNumberOption("--f0", o.f0) : null;
-      const t = readNumericCsv(file);
-      const time = numericTableColumn(t, "time_s");
-      const curves = t.columns.filter((c) => c !== "time_s");
-      if (curves.length === 0)
-        throw new InputError({
-          file,
-          field: "columns",
-          value: t.columns,
-          expected: "time_s and one column per curve",
-        });
-      const out = curves.flatMap((c) => {
-        const f = numericTableColumn(t, c);
+      const { x: time, curves } = readCurveCsv(file, "time_s");
+      const out = curves.flatMap(({ name: c, y: f }) => {
         const f0 = f0Opt ?? f[0];
         if (fmax === f0)
           throw new InputError({

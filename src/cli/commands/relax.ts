@@ -13,35 +13,14 @@ import { voxelCount3d } from "../../core/image/volume.js";
 import { RELAX_MODELS, RelaxFitter } from "../../core/mri/relaxometry.js";
 import { openNiftiSeries, runVoxelMap, writeVoxelMaps } from "../../engine/voxelwise/index.js";
 import { numericColumn, readCsv } from "../../io/csv.js";
+import { readCurveCsv } from "../../io/curveTable.js";
 import { readNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { parseChoice, parseNumberList, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
 /** A CSV with an axis column (te_ms, b_s_per_mm2, time_s) and one column per curve. */
-export function readCurveCsv(
-  file: string,
-  axis: string,
-): { x: Float64Array; curves: { name: string; y: Float64Array }[] } {
-  const t = readCsv(file);
-  if (!t.columns.includes(axis))
-    throw new InputError({
-      file,
-      field: "columns",
-      value: t.columns,
-      expected: `a "${axis}" column, then one column per curve`,
-    });
-  const x = numericColumn(t, axis);
-  const names = t.columns.filter((c) => c !== axis);
-  if (names.length === 0)
-    throw new InputError({
-      file,
-      field: "columns",
-      value: t.columns,
-      expected: `at least one curve column besides ${axis}`,
-    });
-  return { x, curves: names.map((name) => ({ name, y: numericColumn(t, name, { allowMissing: true }) })) };
-}
+export { readCurveCsv };
 
 export interface MapCommandOptions {
   out: string;

@@ -32,6 +32,7 @@ import {
 import { compareWithMeasured, interpolateLinear, predictRelease } from "../../core/release/releasePredict.js";
 import { checkTabulatedRate, type ReleaseRate } from "../../core/release/releaseRate.js";
 import { parseCsv } from "../../io/csv.js";
+import { readCurveCsv } from "../../io/curveTable.js";
 import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
 import { parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
@@ -138,16 +139,7 @@ export function register(program: Command): void {
       "\nExample:\n  eprscope release fraction r1.csv --r1-full-per-s 1.9 --pre-rows 3 --total 100 --json\n",
     )
     .action((file: string, o: FractionCli) => {
-      const t = readNumericCsv(file);
-      const time = numericTableColumn(t, "time_s");
-      const curves = t.columns.filter((c) => c !== "time_s");
-      if (curves.length === 0)
-        throw new InputError({
-          file,
-          field: "columns",
-          value: t.columns,
-          expected: "time_s and one column per curve",
-        });
+      const { x: time, curves } = readCurveCsv(file, "time_s");
       if ((o.r1FullPerS === undefined) === (o.full === undefined))
         throw new InputError({
           field: "--r1-full-per-s / --full",
@@ -158,7 +150,7 @@ export function register(program: Command): void {
           ? parseNumberOption("--r1-full-per-s", o.r1FullPerS, { min: 0, exclusiveMin: true })
           : null;
       const fullMap = o.full ? readFullTable(o.full) : null;
-      const preRows = parseNumberOption("--pre-rows", o.preRows, { min: 1, max: t.nRows, integer: true });
+      const preRows = parseNumberOption("--pre-rows", o.preRows, { min: 1, max: time.length, integer: true });
       const prePerS =
         o.r1PrePerS !== undefined
           ? parseNumberOption("--r1-pre-per-s", o.r1PrePerS, { min: 0, exclusiveMin: true })
@@ -177,8 +169,7 @@ export function register(program: Command): void {
           expected: "--r1-free-per-mm-s as well (released Gd from ΔR1)",
         });
       const rows: Record<string, unknown>[] = [];
-      for (const c of curves) {
-        const raw = numericTableColumn(t, c);
+      for (const { name: c, y: raw } of curves) {
         const r1 = o.t1S
           ? Float64Array.from(raw, (x) => (x > 0 ? 1 / x : Number.NaN))
           : Float64Array.from(raw);

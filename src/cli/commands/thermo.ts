@@ -20,6 +20,7 @@ import { prfRadPerC } from "../../core/release/prfThermometry.js";
 import type { PrfVoxelOptions } from "../../core/release/prfVoxel.js";
 import { VOXEL_STATUS_LABELS } from "../../core/voxel/model.js";
 import { runVoxelMap } from "../../engine/voxelwise/engine.js";
+import { readCurveCsv } from "../../io/curveTable.js";
 import { readNifti, writeNifti } from "../../io/nifti.js";
 import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
@@ -51,19 +52,10 @@ export function register(program: Command): void {
     .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
     .addHelpText("after", "\nExample:\n  eprscope thermo cem43 temps.csv --json\n")
     .action((file: string, o: { json?: boolean; out?: string }) => {
-      const t = readNumericCsv(file);
-      const time = numericTableColumn(t, "time_s");
-      const curves = t.columns.filter((c) => c !== "time_s");
-      if (curves.length === 0)
-        throw new InputError({
-          file,
-          field: "columns",
-          value: t.columns,
-          expected: "time_s and at least one temperature column (°C)",
-        });
-      const out = curves.map((c) => {
+      const { x: time, curves } = readCurveCsv(file, "time_s", "at least one temperature column (°C)");
+      const out = curves.map(({ name: c, y }) => {
         try {
-          return { curve: c, ...thermalSummary(time, numericTableColumn(t, c)) };
+          return { curve: c, ...thermalSummary(time, y) };
         } catch (e) {
           if (e instanceof InputError)
             throw new InputError(e.problems.map((p) => ({ ...p, file, field: `${c}: ${p.field ?? ""}` })));
