@@ -100,7 +100,8 @@ export function register(program: Command): void {
       const { pool, boss } = await connect(url);
       // pg-boss's own polling and bookkeeping may reject while the database restarts: log, keep going
       process.on("unhandledRejection", (e) => {
-        if (isConnectionError(e)) process.stderr.write(`worker ${process.pid}: database unreachable (${(e as Error).message})\n`);
+        if (isConnectionError(e))
+          process.stderr.write(`worker ${process.pid}: database unreachable (${(e as Error).message})\n`);
         else {
           process.stderr.write(`worker ${process.pid}: ${(e as Error)?.stack ?? String(e)}\n`);
           process.exit(1);
