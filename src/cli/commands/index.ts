@@ -12,6 +12,7 @@ import { register as iron } from "./iron.js";
 import { register as nca } from "./nca.js";
 import { register as phantom } from "./phantom.js";
 import { register as pk } from "./pk.js";
+import { register as planar } from "./planar.js";
 import { register as queue } from "./queue.js";
 import { register as relax } from "./relax.js";
 import { register as release } from "./release.js";
@@ -47,5 +48,6 @@ export function registerAll(program: Command): void {
     r(program);
   for (const r of [relax, dwi, ceus, swe, iron]) r(program);
   for (const r of [thermo, unmix, release, fret]) r(program);
+  planar(program);
   simulate(program);
 }
