@@ -5,5 +5,24 @@
  * summary and (for kinds with LESION_BIOMARKERS) to stratification.
  */
 import type { Planner } from "../task.js";
+import { planCeus } from "./ceus.js";
+import { planDwi } from "./dwi.js";
+import { planFerumoxytol } from "./ferumoxytol.js";
+import { planFerumoxytolCompanion } from "./ferumoxytolCompanion.js";
+import { planHistology } from "./histology.js";
+import { planOptical } from "./optical.js";
+import { planPbpk } from "./pbpk.js";
+import { planRelease } from "./release.js";
+import { planSwe } from "./swe.js";
 
-export const MODALITY_PLANNERS: Planner[] = [];
+export const MODALITY_PLANNERS: Planner[] = [
+  planFerumoxytol,
+  planFerumoxytolCompanion,
+  planCeus,
+  planDwi,
+  planSwe,
+  planRelease,
+  planOptical,
+  planHistology,
+  planPbpk,
+];

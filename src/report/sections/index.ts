@@ -5,6 +5,14 @@
  * workspace dashboard through /api/figures.
  */
 import type { ReportInput } from "../htmlReport.js";
+import { ceusSection } from "./ceus.js";
+import { dwiSection } from "./dwi.js";
+import { ferumoxytolSection } from "./ferumoxytol.js";
+import { histologySection } from "./histology.js";
+import { opticalSection } from "./optical.js";
+import { pbpkSection } from "./pbpk.js";
+import { releaseSection } from "./release.js";
+import { sweSection } from "./swe.js";
 
 export interface SectionContext {
   /** add a figure; returns its <figure> HTML with the running figure number */
@@ -18,4 +26,13 @@ export interface SectionContext {
 /** returns the section's HTML (starting with its <h2>), or "" */
 export type ReportSection = (r: ReportInput, ctx: SectionContext) => string;
 
-export const REPORT_SECTIONS: ReportSection[] = [];
+export const REPORT_SECTIONS: ReportSection[] = [
+  ferumoxytolSection,
+  ceusSection,
+  dwiSection,
+  sweSection,
+  releaseSection,
+  opticalSection,
+  histologySection,
+  pbpkSection,
+];

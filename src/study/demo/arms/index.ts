@@ -8,6 +8,13 @@
 import type { Rng } from "../../../core/random.js";
 import type { Sample, Scan } from "../../schema.js";
 import type { DemoStudy } from "../generate.js";
+import { ceusArm } from "./ceus.js";
+import { dwiArm } from "./dwi.js";
+import { ferumoxytolArm } from "./ferumoxytol.js";
+import { histologyArm } from "./histology.js";
+import { opticalArm } from "./optical.js";
+import { releaseArm } from "./release.js";
+import { sweArm } from "./swe.js";
 
 export interface DemoArmOutput {
   scans: Scan[];
@@ -25,4 +32,12 @@ export interface DemoArm {
 }
 
 /** registered arms, in the order they run (one line per arm) */
-export const DEMO_ARMS: DemoArm[] = [];
+export const DEMO_ARMS: DemoArm[] = [
+  ferumoxytolArm,
+  ceusArm,
+  dwiArm,
+  sweArm,
+  releaseArm,
+  opticalArm,
+  histologyArm,
+];
