@@ -18,6 +18,7 @@ import { esc, fmt } from "./figures/scale.js";
 import { scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
 import { REPORT_SECTIONS, type SectionContext } from "./sections/index.js";
+import { statName, statUnit, statValue } from "./statLabels.js";
 
 function table(head: string[], rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => (v === null ? "–" : typeof v === "number" ? fmt(v, 4) : esc(v));
@@ -353,9 +354,14 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
       );
     }
     sections.push(
-      `<h2>Stratification</h2>${rocFig}${km}${table(
-        ["where", "parameter", "value", "unit"],
-        strat.map((x) => [x.roi ?? "", x.parameter, x.value, x.unit]),
+      `<h2>Stratification</h2>${km}${rocFig}${table(
+        ["where", "statistic", "value", "unit"],
+        strat.map((x) => [
+          x.roi ?? "",
+          statName(x.parameter),
+          statValue(x.parameter, x.value),
+          statUnit(x.unit),
+        ]),
       )}`,
     );
   }
@@ -374,11 +380,28 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
     if (html) sections.push(html);
   }
 
-  // provenance
+  // provenance: a summary per analysis kind, every analysis in a collapsible table
   const failed = r.analyses.filter((a) => a.status !== "ok");
+  const byKind = new Map<string, { n: number; failed: number }>();
+  for (const a of r.analyses) {
+    const k = byKind.get(a.kind) ?? { n: 0, failed: 0 };
+    k.n++;
+    if (a.status !== "ok") k.failed++;
+    byKind.set(a.kind, k);
+  }
   sections.push(
     `<h2>Provenance</h2><p>${r.analyses.length} analyses, ${failed.length} failed. Input hashes cover study.json sections, data files (SHA-256) and the results each analysis depends on.</p>` +
       table(
+        ["analysis kind", "analyses", "failed"],
+        [...byKind].map(([kind, k]) => [kind, k.n, k.failed]),
+      ) +
+      (failed.length
+        ? `<h3>Failed analyses</h3>${table(
+            ["analysis", "message"],
+            failed.map((a) => [a.id, a.message ?? ""]),
+          )}`
+        : "") +
+      `<details><summary>Every analysis (${r.analyses.length})</summary>${table(
         ["analysis", "status", "input hash", "eprscope", "finished"],
         r.analyses.map((a) => [
           a.id,
@@ -387,7 +410,7 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
           a.version,
           a.finishedAt,
         ]),
-      ),
+      )}</details>`,
   );
 
   const css =

@@ -21,6 +21,7 @@ import { registerPages } from "./routes/pages.js";
 import { registerQueue } from "./routes/queue.js";
 import { registerReport } from "./routes/report.js";
 import { registerResults } from "./routes/results.js";
+import { registerRois } from "./routes/rois.js";
 import { registerRun } from "./routes/run.js";
 import { registerScans } from "./routes/scans.js";
 import { registerStudy } from "./routes/study.js";
@@ -65,6 +66,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     registerCurve,
     registerMaps,
     registerScans,
+    registerRois,
     registerRun,
     registerQueue,
   ])

@@ -14,7 +14,9 @@ describe("eprscope report on the demo study", () => {
     const r = runCli(["report", dir, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { file: string; figures: number };
-    expect(out.figures).toBe(6);
+    // 6 core figures (biodistribution, blood PK, TACs, DCE vs accumulation, KM, ROC) + the modality arms
+    expect(out.figures).toBeGreaterThanOrEqual(15);
+    expect((readFileSync(out.file, "utf8").match(/<figure>/g) ?? []).length).toBe(out.figures);
     const html = readFileSync(out.file, "utf8");
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).not.toMatch(/(src|href)=["']https?:/);
@@ -32,6 +34,14 @@ describe("eprscope report on the demo study", () => {
       "Stratification",
       "Provenance",
       "Methods",
+      "Ferumoxytol MRI and accumulation",
+      "CEUS perfusion",
+      "Diffusion-weighted MRI",
+      "Shear-wave elastography",
+      "Drug release under hyperthermia",
+      "Multispectral optical imaging",
+      "Histology",
+      "PBPK prediction",
     ])
       expect(html).toContain(h);
   });

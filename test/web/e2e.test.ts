@@ -1,12 +1,16 @@
 /**
- * End-to-end in real headless Chromium (Debian's chromium driven by playwright-core): load the
- * demo study's workspace, see the subject ids, open a DCE scan and see the image with its Ktrans
- * map overlay rendered, click
- * a voxel and see its curve with the fit, run the analyses and see progress reach 100 %, export
- * CSV. Fails (does not skip) when the browser cannot start, unless EPRSCOPE_SKIP_BROWSER=1.
+ * End-to-end in real headless Chromium (Debian's chromium driven by playwright-core) over the
+ * demo study's workspace: the navigator (subjects → scans grouped by modality and time point,
+ * filter, first-run hint, no "loading" on the empty viewer); a DCE scan with every map the server
+ * lists (switch the overlay to ve and back), colour bar with unit, readout with value + unit +
+ * voxel + mm, a voxel curve with fit and AIF; a SPECT scan with decay-corrected %ID/cc vs hours,
+ * organ legend, MIP and ROI-mean TACs; figure export (SVG and PNG downloads); an ROI drawn on a
+ * SPECT scan saved into the study and measured by the next run; a run streaming progress events
+ * as tasks finish. Screenshots of each panel go to /tmp/ws-*.png. Fails (does not skip) when the
+ * browser cannot start, unless EPRSCOPE_SKIP_BROWSER=1.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -17,10 +21,26 @@ import { ROOT, runCli } from "../helpers/cli.js";
 
 const skip = process.env.EPRSCOPE_SKIP_BROWSER === "1";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = process.env.EPRSCOPE_SCREENSHOTS ?? "/tmp";
 let browser: Browser;
 let page: Page;
 let base: string;
+let dir: string;
 let server: ReturnType<typeof createServer>;
+const shot = (name: string) => join(SHOTS, `ws-${name}.png`);
+
+async function canvasClick(p: Page, fx: number, fy: number): Promise<void> {
+  const box = await p.locator("#gl").boundingBox();
+  if (!box) throw new Error("no canvas");
+  await p.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+}
+
+async function openScan(p: Page, subject: string, scan: string): Promise<void> {
+  await p.click(`#subjects tr[data-subject='${subject}']`);
+  await p.click(`button[data-scan='${scan}']`);
+  await p.waitForSelector(`body[data-viewer-loaded='${scan}'][data-overlay]`, { timeout: 30_000 });
+  await p.waitForTimeout(300);
+}
 
 describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
   beforeAll(async () => {
@@ -28,7 +48,7 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
       const b = spawnSync(process.execPath, [join(ROOT, "scripts", "build-web.mjs")], { encoding: "utf8" });
       if (b.status !== 0) throw new Error(`web build failed: ${b.stderr}`);
     }
-    const dir = mkdtempSync(join(tmpdir(), "e2e-"));
+    dir = mkdtempSync(join(tmpdir(), "e2e-"));
     writeDemoStudy(dir);
     expect(runCli(["run", dir, "--no-progress"]).code).toBe(0);
     server = createServer({ studyDir: dir });
@@ -52,7 +72,7 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
         "--enable-unsafe-swiftshader",
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     await page.goto(`${base}/app/`);
     await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
   }, 120_000);
@@ -68,34 +88,95 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
     expect(ids.length).toBe(24);
   });
 
+  it("shows a first-run hint and an empty viewer that invites a choice instead of 'loading'", async () => {
+    expect(await page.isVisible("#hint")).toBe(true);
+    expect(await page.textContent("#hint")).toMatch(/Pick a subject/);
+    expect(await page.isVisible("#viewer-empty")).toBe(true);
+    expect(await page.textContent("#viewer")).not.toMatch(/loading/i);
+    await page.screenshot({ path: shot("first-run") });
+    await page.click("#hint-close");
+    expect(await page.isVisible("#hint")).toBe(false);
+  });
+
+  it("navigator: clicking a subject selects it and groups its scans by modality and time point; the filter narrows", async () => {
+    await page.click("#subjects tr[data-subject='UNP01']");
+    expect(await page.getAttribute("#subjects tr[data-subject='UNP01']", "class")).toBe("selected");
+    const groups = await page.$$eval("#scan-tree details.scan-group", (d) =>
+      d.map((x) => x.getAttribute("data-group")),
+    );
+    expect(groups).toContain("MRI · dce");
+    expect(groups).toContain("SPECT · activity");
+    expect(new Set(groups).size).toBe(groups.length); // one group per modality/purpose
+    const spect = await page.$$eval("#scan-tree details[data-group='SPECT · activity'] button", (b) =>
+      b.map((x) => x.textContent),
+    );
+    expect(spect).toEqual(["4 h p.i.", "24 h p.i.", "48 h p.i.", "4 d p.i."]);
+    await page.fill("#nav-filter", "TNP");
+    expect(await page.$$eval("#subjects td.subject", (t) => t.length)).toBe(6);
+    await page.fill("#nav-filter", "");
+    expect(await page.$$eval("#subjects td.subject", (t) => t.length)).toBe(24);
+    await page.locator("#navigator").screenshot({ path: shot("navigator") });
+  });
+
   it("shows the timeline and the dashboard figures (bars, PK curves, TACs, scatter, ROC, Kaplan–Meier)", async () => {
     expect(await page.$$eval("#timeline svg circle", (c) => c.length)).toBeGreaterThan(200);
     const captions = await page.$$eval("#dashboard figcaption", (c) => c.map((x) => x.textContent ?? ""));
-    expect(captions.length).toBe(6);
+    expect(captions.length).toBeGreaterThanOrEqual(6);
     expect(captions.join(" ")).toMatch(/ROC/);
     expect(captions.join(" ")).toMatch(/Kaplan–Meier/);
-    expect(await page.$$eval("#dashboard svg", (s) => s.length)).toBe(6);
+    expect(
+      await page.$$eval("#dashboard figure", (f) => f.filter((x) => x.querySelector("svg")).length),
+    ).toBe(captions.length);
+    // the workspace %ID/g chart: error bars, n and time point, the report's group colours
+    const bio = await page.textContent("#biodist");
+    expect(bio).toMatch(/mean ± SD/);
+    expect(bio).toMatch(/n = /);
+    expect(bio).toMatch(/ h p\.i\./);
+    const fills = await page.$$eval("#biodist svg rect", (r) => [
+      ...new Set(r.map((x) => x.getAttribute("fill"))),
+    ]);
+    expect(fills).toContain("#1f77b4");
+    expect(fills).toContain("#d62728");
   });
 
-  it("opens a DCE scan: the canvas shows the image and a voxel click shows its curve and fit", async () => {
+  it("DCE scan: every listed map selectable (ve and back), colour bar with unit, readout with unit, curve with fit and AIF", async () => {
     const blank = await page.locator("#gl").screenshot();
-    const mapResponses: number[] = [];
+    const mapResponses: string[] = [];
     page.on("response", (r) => {
-      if (r.url().includes("Ktrans_per_min.nii.gz")) mapResponses.push(r.status());
+      if (r.url().includes("/results/maps/")) mapResponses.push(`${r.status()} ${r.url().split("/").pop()}`);
     });
-    await page.click("button[data-scan='UNP01-DCE-tumour_psma']");
-    await page.waitForSelector("body[data-viewer-loaded='UNP01-DCE-tumour_psma']", { timeout: 30_000 });
-    await page.waitForTimeout(500);
-    const shot = await page.locator("#gl").screenshot({ path: join(tmpdir(), "eprscope-e2e-viewer.png") });
-    expect(shot.length).toBeGreaterThan(3 * blank.length); // rendered image compresses far worse than black
-    expect(mapResponses).toContain(200); // the Ktrans map overlay was loaded
-    const box = await page.locator("#gl").boundingBox();
-    if (!box) throw new Error("no canvas");
-    await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);
-    await page.waitForSelector("body[data-curve]", { timeout: 30_000 });
+    await openScan(page, "UNP01", "UNP01-DCE-tumour_psma");
+    const rendered = await page.locator("#gl").screenshot();
+    expect(rendered.length).toBeGreaterThan(3 * blank.length); // rendered image compresses far worse than black
+    const options = await page.$$eval("#overlay option", (o) => o.map((x) => x.getAttribute("value")));
+    expect(options).toEqual(["none", "map:Ktrans_per_min", "map:ve", "map:vp", "map:status"]);
+    expect(await page.getAttribute("body", "data-overlay")).toBe("Ktrans_per_min");
+    expect(await page.textContent("#colorbar")).toMatch(/Ktrans_per_min \(1\/min\)/);
+    await page.selectOption("#overlay", "map:ve");
+    await page.waitForSelector("body[data-overlay='ve']", { timeout: 30_000 });
+    expect(mapResponses).toContain("200 ve.nii.gz");
+    expect(await page.textContent("#colorbar")).toMatch(/ve \(dimensionless\)/);
+    await canvasClick(page, 0.42, 0.55);
+    await page.waitForSelector("body[data-curve^='UNP01-DCE-tumour_psma:']", { timeout: 30_000 });
+    expect(await page.textContent("#readout")).toMatch(
+      /ve \d[\d.e+-]* \(dimensionless\) · voxel \d+, \d+, \d+ · [-\d.]+, [-\d.]+, [-\d.]+ mm/,
+    );
+    await page.selectOption("#overlay", "map:Ktrans_per_min");
+    await page.waitForSelector("body[data-overlay='Ktrans_per_min']", { timeout: 30_000 });
+    await canvasClick(page, 0.45, 0.5);
+    await page.waitForFunction(
+      "/Ktrans_per_min [0-9.e+-]+ 1\\/min/.test(document.getElementById('readout').textContent)",
+    );
+    expect(await page.textContent("#readout")).toMatch(/image [\d.e+]+ a\.u\./);
     const svgMarks = await page.$$eval("#curve svg circle, #curve svg path", (els) => els.length);
     expect(svgMarks).toBeGreaterThan(10);
     expect(await page.textContent("#curve")).toMatch(/Ktrans/);
+    expect(await page.textContent("#curve")).toMatch(/time \(s\)/);
+    expect(await page.textContent("#curve")).toMatch(/Gd concentration \(mM\)/);
+    expect(await page.textContent("#aif")).toMatch(/AIF/);
+    expect(await page.textContent("#roi-stats")).toMatch(/Ktrans/);
+    await page.screenshot({ path: shot("viewer-dce") });
+    await page.locator("#analysis").screenshot({ path: shot("analysis-dce") });
     // 4D: the frame slider spans the dynamic series; multi-planar view renders too
     expect(await page.getAttribute("#frame", "max")).toBe("59");
     await page.fill("#frame", "30");
@@ -103,17 +184,133 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
     await page.waitForTimeout(300);
     const multi = await page.locator("#gl").screenshot();
     expect(multi.length).toBeGreaterThan(3 * blank.length);
+    await page.selectOption("#slice-type", "axial");
+  }, 90_000);
+
+  it("SPECT scan: curve cleared on scan change, then %ID/cc vs hours; organ legend, MIP, readout in Bq/mL, ROI TAC", async () => {
+    await openScan(page, "UNP01", "UNP01-SPECT-24h");
+    expect(await page.textContent("#curve")).toMatch(/Click a voxel/); // the DCE curve is gone
+    expect(await page.getAttribute("body", "data-overlay")).toBe("labels");
+    const legend = await page.textContent("#legend");
+    expect(legend).toMatch(/liver/);
+    expect(legend).toMatch(/PC3-PIP tumour/);
+    await page.check("#mip-toggle");
+    await page.waitForSelector("#mip:not([hidden])");
+    await canvasClick(page, 0.4, 0.6);
+    await page.waitForSelector("body[data-curve^='UNP01-SPECT-24h:']", { timeout: 30_000 });
+    expect(await page.getAttribute("body", "data-curve-unit")).toBe("%ID/cc");
+    expect(await page.textContent("#curve")).toMatch(/time after injection \(h\)/);
+    expect(await page.textContent("#curve")).toMatch(/decay-corrected/);
+    expect(await page.textContent("#readout")).toMatch(/image [\d.e+]+ Bq\/mL/);
+    await page.click("#roi-stats button[data-roi='tumour_psma']");
+    await page.waitForSelector("body[data-curve='UNP01-SPECT-24h:roi:tumour_psma']", { timeout: 30_000 });
+    expect(await page.textContent("#curve")).toMatch(/PC3-PIP tumour/);
+    await page.screenshot({ path: shot("viewer-spect") });
+    await page.locator("#analysis").screenshot({ path: shot("analysis-spect") });
   }, 60_000);
 
-  it("runs the analyses with progress reaching 100 % and exports CSV", async () => {
+  it("exports a dashboard figure as SVG and as PNG (downloads)", async () => {
+    const fig = page.locator("#dashboard figure").first();
+    const [svgDl] = await Promise.all([
+      page.waitForEvent("download"),
+      fig.locator("button.export-svg").click(),
+    ]);
+    expect(svgDl.suggestedFilename()).toMatch(/\.svg$/);
+    const svg = readFileSync((await svgDl.path()) as string, "utf8");
+    expect(svg).toMatch(/^<\?xml/);
+    expect(svg).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toMatch(/<\/svg>$/);
+    const [pngDl] = await Promise.all([
+      page.waitForEvent("download"),
+      fig.locator("button.export-png").click(),
+    ]);
+    expect(pngDl.suggestedFilename()).toMatch(/\.png$/);
+    const png = readFileSync((await pngDl.path()) as string);
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(png.length).toBeGreaterThan(2000);
+    // the workspace's own charts export too
+    const [bioDl] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator("#biodist button.export-svg").click(),
+    ]);
+    expect(readFileSync((await bioDl.path()) as string, "utf8")).toMatch(/%ID\/g/);
+    await page.locator("#dashboard-section").screenshot({ path: shot("dashboard") });
+  }, 60_000);
+
+  it("draws an ROI on a SPECT scan, saves it into the study and shows its statistics at once", async () => {
+    await openScan(page, "UNP02", "UNP02-SPECT-24h");
+    await page.fill("#roi-name", "e2e lesion");
+    await page.click("#roi-draw");
+    const box = await page.locator("#gl").boundingBox();
+    if (!box) throw new Error("no canvas");
+    const cx = box.x + box.width * 0.5;
+    const cy = box.y + box.height * 0.5;
+    await page.mouse.move(cx - 30, cy - 30);
+    await page.mouse.down();
+    for (const [dx, dy] of [
+      [30, -30],
+      [30, 30],
+      [-30, 30],
+      [-30, -30],
+    ])
+      await page.mouse.move(cx + dx, cy + dy, { steps: 8 });
+    await page.mouse.up();
+    await page.click("#roi-save");
+    await page.waitForSelector("#roi-result[data-file]", { timeout: 30_000 });
+    const result = await page.textContent("#roi-result");
+    expect(result).toMatch(/saved e2e lesion \(label \d+\) → rois\/UNP02_labels_v1\.nii\.gz: \d+ voxels/);
+    expect(result).toMatch(/%ID\/cc/);
+    const study = JSON.parse(readFileSync(join(dir, "study.json"), "utf8"));
+    const roi = study.rois.find((r: { id: string }) => r.id === "roi_e2e_lesion");
+    expect(roi.label).toBeGreaterThan(
+      Math.max(
+        ...study.rois.filter((r: { id: string }) => r !== roi).map((r: { label?: number }) => r.label ?? 0),
+      ),
+    );
+    const scans = study.scans.filter(
+      (s: { subject: string; purpose: string }) => s.subject === "UNP02" && s.purpose === "activity",
+    );
+    expect(scans.every((s: { labels: string }) => s.labels === "rois/UNP02_labels_v1.nii.gz")).toBe(true);
+    expect(existsSync(join(dir, "images", "UNP02_labels.nii.gz"))).toBe(true); // the input label map is untouched
+    await page.locator("#analysis").screenshot({ path: shot("roi") });
+  }, 60_000);
+
+  it("runs the analyses: progress streams per task (more than two events before it finishes), a task log, figures refreshed; the drawn ROI is in the results", async () => {
+    const before = await page.getAttribute("body", "data-dashboard");
     await page.click("#run-button");
-    // evaluated in the browser (a string keeps the Node type check free of DOM types)
-    await page.waitForFunction("document.getElementById('run-progress').value === 100", undefined, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      "document.getElementById('run-status').textContent.startsWith('done')",
+      undefined,
+      {
+        timeout: 90_000,
+      },
+    );
     expect(await page.textContent("#run-status")).toBe("done");
+    expect(await page.evaluate("document.getElementById('run-progress').value")).toBe(100);
+    const arrivals = JSON.parse((await page.getAttribute("body", "data-run-arrivals")) ?? "[]") as number[];
+    expect(arrivals.length).toBeGreaterThan(100); // one per task
+    expect(new Set(arrivals).size).toBeGreaterThan(2); // not one burst at the end
+    expect(await page.$$eval("#run-log li", (l) => l.length)).toBe(arrivals.length);
+    await page.waitForFunction(`document.body.dataset.dashboard !== ${JSON.stringify(before)}`, undefined, {
+      timeout: 30_000,
+    });
+    await page.click("#run-details summary");
+    await page.screenshot({ path: shot("run") });
     const csv = await page.evaluate(async () => (await fetch("/api/results.csv")).text());
     expect(csv.split("\n")[0]).toBe("analysis,subject,roi,parameter,value,unit,status,time_s,group");
     expect(csv.split("\n").length).toBeGreaterThan(1000);
-  }, 90_000);
+    const res = runCli(["results", dir, "--json"]);
+    expect(res.code).toBe(0);
+    const rows = JSON.parse(res.stdout) as {
+      analysis: string;
+      roi: string;
+      parameter: string;
+      value: number;
+    }[];
+    const mine = rows.filter(
+      (r) => r.analysis.startsWith("imaging/UNP02-SPECT") && r.roi === "roi_e2e_lesion",
+    );
+    expect(mine.filter((r) => r.parameter === "pctIDperCC").length).toBe(4);
+    expect(mine.every((r) => r.parameter !== "pctIDperCC" || r.value > 0)).toBe(true);
+  }, 120_000);
 });

@@ -1,8 +1,9 @@
-/** Typed client of the eprscope server API. */
+/** Typed client of the eprscope server API (the only module that calls fetch). */
 export interface Subject {
   id: string;
   group: string;
   species: string;
+  sex?: string;
   bodyWeight: string;
 }
 export interface Scan {
@@ -14,11 +15,26 @@ export interface Scan {
   files: string[];
   labels?: string;
 }
+export interface Roi {
+  id: string;
+  name: string;
+  label?: number;
+  kind: string;
+}
+export interface Administration {
+  subject: string;
+  agent: string;
+  dose: string;
+  time: string;
+}
 export interface StudyInfo {
   id: string;
   title: string;
   subjects: Subject[];
   scans: Scan[];
+  rois: Roi[];
+  groups: { id: string; description?: string }[];
+  administrations: Administration[];
 }
 export interface ResultRow {
   analysis: string;
@@ -29,13 +45,69 @@ export interface ResultRow {
   unit: string;
   group: string | null;
   time_s: number | null;
+  status?: string;
+}
+/** GET /api/scans/:id/maps — the contract: every parametric and status map of a scan */
+export interface ScanMap {
+  name: string;
+  unit: string;
+  file: string;
+}
+export interface Series {
+  timeS: number[];
+  values: number[];
+  unit: string;
+  label: string;
 }
 export interface Curve {
   timeS: number[];
+  time_h: number[];
   values: number[];
   fitted?: number[];
+  residuals?: number[];
   unit: string;
   label: string;
+  timeUnit: "h" | "s";
+  quantity: string;
+  aif?: Series;
+  status: string;
+  scans?: string[];
+}
+export interface TimelineEvent {
+  subject: string;
+  kind: string;
+  day: number;
+  label: string;
+}
+export interface Figure {
+  caption: string;
+  svg: string;
+}
+/** one server-sent event of a run (engine/runner RunEvent with the task as its id) */
+export interface RunEvent {
+  type: "plan" | "start" | "progress" | "done" | "skip" | "fail" | "finished" | "idle";
+  task?: string;
+  index?: number;
+  total?: number;
+  rows?: number;
+  ms?: number;
+  message?: string;
+  fraction?: number;
+  summary?: {
+    total?: number;
+    ran?: number;
+    skipped?: number;
+    failed?: { id: string; message: string }[];
+    error?: string;
+  };
+}
+export interface SavedRoi {
+  roi: Roi & { label: number };
+  file: string;
+  scans: string[];
+  voxels: number;
+  stats: { mean: number; sd: number | null; volume_mm3: number; unit: string };
+  curve?: Curve;
 }
 
 const token = new URLSearchParams(location.search).get("token");
@@ -44,32 +116,40 @@ const withToken = (url: string) =>
 
 async function get<T>(url: string): Promise<T> {
   const r = await fetch(withToken(url));
-  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${(await r.text()).slice(0, 200)}`);
   return (await r.json()) as T;
 }
 
-export interface TimelineEvent {
-  subject: string;
-  kind: string;
-  day: number;
-  label: string;
+async function send<T>(url: string, body: unknown): Promise<T> {
+  const r = await fetch(withToken(url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const out = (await r.json().catch(() => ({}))) as T & { error?: string };
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${out.error ?? ""}`);
+  return out;
 }
 
+const enc = encodeURIComponent;
+
 export const api = {
-  figures: () => get<{ caption: string; svg: string }[]>("/api/figures"),
+  figures: () => get<Figure[]>("/api/figures"),
   timeline: () => get<TimelineEvent[]>("/api/timeline"),
   study: () => get<StudyInfo>("/api/study"),
   results: (q: Record<string, string>) => get<ResultRow[]>(`/api/results?${new URLSearchParams(q)}`),
+  maps: (scan: string) => get<ScanMap[]>(`/api/scans/${enc(scan)}/maps`),
   curve: (scan: string, i: number, j: number, k: number) =>
-    get<Curve>(`/api/scans/${encodeURIComponent(scan)}/curve?i=${i}&j=${j}&k=${k}`),
-  fileUrl: (rel: string) => withToken(`/api/files/${rel.split("/").map(encodeURIComponent).join("/")}`),
-  run: async () => {
-    const r = await fetch(withToken("/api/run"), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ force: true }),
-    });
-    if (!r.ok) throw new Error(`run: ${r.status}`);
-  },
+    get<Curve>(`/api/scans/${enc(scan)}/curve?i=${i}&j=${j}&k=${k}`),
+  roiCurve: (scan: string, roi: string) => get<Curve>(`/api/scans/${enc(scan)}/curve?roi=${enc(roi)}`),
+  fileUrl: (rel: string) => withToken(`/api/files/${rel.split("/").map(enc).join("/")}`),
+  run: (force = true) => send<{ started: boolean }>("/api/run", { force }),
   events: () => new EventSource(withToken("/api/run/events")),
+  /** save a drawn ROI (label NIfTI bytes, base64) for a scan */
+  saveRoi: (scan: string, body: { name: string; kind?: string; niftiBase64: string }) =>
+    send<SavedRoi>(`/api/scans/${enc(scan)}/rois`, body),
 };
+
+/** GET /api/scans/:id — the scan with its acquisition (image units …) */
+export const scanDetails = (scan: string) =>
+  get<Scan & { acquisition?: Record<string, unknown> }>(`/api/scans/${enc(scan)}`);

@@ -1,7 +1,9 @@
 /**
  * Kaplan–Meier curves: right-continuous step functions starting at S = 1, a tick mark at
  * every censoring time, and a numbers-at-risk table under the axis at the x ticks
- * (n at risk at t = subjects with time ≥ t, from the curve's own steps).
+ * (n at risk at t = subjects with time ≥ t, from the curve's own steps). The legend sits above
+ * the plot (never cut at the right edge) and the left margin is wide enough for the at-risk row
+ * labels, so they never overlap the numbers at t = 0.
  */
 import { axes, esc, extent, linearScale, niceTicks, PALETTE, px, svgOpen } from "./scale.js";
 
@@ -25,11 +27,15 @@ function atRisk(c: KmCurveData, t: number): number {
 }
 
 export function kmPlotSvg(curves: KmCurveData[], o: KmPlotOptions = {}): string {
-  const W = o.width ?? 520;
+  const textW = (t: string) => t.length * 11 * 0.56;
   const rowH = 14;
   const tableH = 28 + rowH * curves.length;
-  const H = (o.height ?? 360) + tableH;
-  const m = { top: 20, right: 20, bottom: 45 + tableH, left: 70 };
+  const labelW = Math.max(60, ...curves.map((c) => textW(c.label))) + 16;
+  const left = Math.max(70, labelW + 10);
+  const W = (o.width ?? 520) + (left - 70);
+  const legendH = 14 * curves.length + 6;
+  const H = (o.height ?? 360) + tableH + legendH;
+  const m = { top: 20 + legendH, right: 20, bottom: 45 + tableH, left };
   const [, tMax] = extent(
     curves.flatMap((c) => c.steps.map((s) => s.time)),
     0,
@@ -56,10 +62,10 @@ export function kmPlotSvg(curves: KmCurveData[], o: KmPlotOptions = {}): string 
   });
   // numbers at risk
   const top = H - tableH + 10;
-  s += `<g class="risk-table"><text x="${px(m.left - 60)}" y="${px(top)}" font-weight="bold">Number at risk</text>`;
+  s += `<g class="risk-table"><text x="${px(8)}" y="${px(top)}" font-weight="bold">Number at risk</text>`;
   curves.forEach((c, k) => {
     const yy = top + rowH * (k + 1);
-    s += `<text x="${px(m.left - 60)}" y="${px(yy)}" fill="${PALETTE[k % PALETTE.length]}">${esc(c.label)}</text>`;
+    s += `<text x="${px(m.left - 14)}" y="${px(yy)}" text-anchor="end" fill="${PALETTE[k % PALETTE.length]}">${esc(c.label)}</text>`;
     for (const t of ticks) {
       s += `<text class="n-risk" x="${px(x(t))}" y="${px(yy)}" text-anchor="middle">${atRisk(c, t)}</text>`;
     }
@@ -68,9 +74,9 @@ export function kmPlotSvg(curves: KmCurveData[], o: KmPlotOptions = {}): string 
   // legend
   curves.forEach((c, k) => {
     const col = PALETTE[k % PALETTE.length];
-    const ly = m.top + 8 + 14 * k;
-    s += `<line x1="${px(W - m.right - 120)}" y1="${px(ly)}" x2="${px(W - m.right - 100)}" y2="${px(ly)}" stroke="${col}" stroke-width="2"/>`;
-    s += `<text x="${px(W - m.right - 95)}" y="${px(ly + 4)}">${esc(c.label)}</text>`;
+    const ly = 14 + 14 * k;
+    s += `<line class="legend" x1="${px(m.left)}" y1="${px(ly)}" x2="${px(m.left + 20)}" y2="${px(ly)}" stroke="${col}" stroke-width="2"/>`;
+    s += `<text x="${px(m.left + 25)}" y="${px(ly + 4)}">${esc(c.label)}</text>`;
   });
   return `${s}</svg>`;
 }
