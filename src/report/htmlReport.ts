@@ -7,10 +7,13 @@
  */
 import { correlation } from "../core/stats/correlation.js";
 import { kaplanMeier } from "../core/stats/kaplanMeier.js";
+import { benjaminiHochberg } from "../core/stats/multipleTesting.js";
 import { linearRegression, predictMean } from "../core/stats/regression.js";
 import { roc } from "../core/stats/roc.js";
+import { LESION_BIOMARKERS } from "../engine/analyses/biomarkers.js";
 import type { AnalysisRecord, ResultRow } from "../store/types.js";
 import type { LoadedStudy } from "../study/load.js";
+import { correlationForestSvg } from "./figures/correlationForest.js";
 import { groupBarsSvg } from "./figures/groupBars.js";
 import { kmPlotSvg } from "./figures/kmPlot.js";
 import { rocCurveSvg } from "./figures/rocCurve.js";
@@ -19,6 +22,8 @@ import { scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
 import { REPORT_SECTIONS, type SectionContext } from "./sections/index.js";
 import { statName, statUnit, statValue } from "./statLabels.js";
+
+const fmtOrDash = (v: number | null) => (v === null || !Number.isFinite(v) ? "–" : fmt(v, 3));
 
 function table(head: string[], rows: (string | number | null)[][]): string {
   const cell = (v: string | number | null) => (v === null ? "–" : typeof v === "number" ? fmt(v, 4) : esc(v));
@@ -353,8 +358,59 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
         "ROC of nanoparticle accumulation (ex vivo %ID/g) for objective response (CR/PR), DeLong 95 % CI, Youden cut-off marked.",
       );
     }
+    // every registered lesion biomarker against accumulation: forest plot + one row per marker
+    const stat = (name: string, method: string, k: string) =>
+      strat.find((x) => x.parameter === `${name}_vs_accumulation.${method}.${k}`)?.value ?? null;
+    const markers = [...new Map(LESION_BIOMARKERS.map((b) => [b.name, b])).values()].filter(
+      (b) => stat(b.name, "pearson", "r") !== null,
+    );
+    let markerHtml = "";
+    if (markers.length > 0) {
+      const q = benjaminiHochberg(markers.map((b) => stat(b.name, "pearson", "p") ?? 1));
+      const order = markers
+        .map((b, i) => ({ b, i }))
+        .sort(
+          (a, c) =>
+            Math.abs(stat(c.b.name, "pearson", "r") ?? 0) - Math.abs(stat(a.b.name, "pearson", "r") ?? 0),
+        );
+      markerHtml =
+        fig(
+          correlationForestSvg(
+            order.map(({ b }) => ({
+              name: b.name,
+              r: stat(b.name, "pearson", "r"),
+              lower: stat(b.name, "pearson", "ci_lower"),
+              upper: stat(b.name, "pearson", "ci_upper"),
+            })),
+            { title: "Pre-treatment biomarkers vs tumour accumulation" },
+          ),
+          "Pearson correlation (Fisher-z 95 % CI) of each per-tumour imaging or histology biomarker with ex vivo tumour %ID/g, strongest first.",
+        ) +
+        table(
+          ["biomarker", "what it is", "unit", "n", "Pearson r [95 % CI]", "p", "BH q", "Spearman ρ"],
+          order.map(({ b, i }) => [
+            b.name,
+            b.description,
+            b.unit,
+            stat(b.name, "pearson", "n"),
+            `${fmtOrDash(stat(b.name, "pearson", "r"))} [${fmtOrDash(stat(b.name, "pearson", "ci_lower"))}, ${fmtOrDash(stat(b.name, "pearson", "ci_upper"))}]`,
+            stat(b.name, "pearson", "p"),
+            q[i],
+            stat(b.name, "spearman", "r"),
+          ]),
+        );
+    }
+    const others = strat.filter((x) => !/_vs_accumulation\./.test(x.parameter));
     sections.push(
-      `<h2>Stratification</h2>${km}${rocFig}${table(
+      `<h2>Stratification</h2>${km}${rocFig}${markerHtml}${table(
+        ["where", "statistic", "value", "unit"],
+        others.map((x) => [
+          x.roi ?? "",
+          statName(x.parameter),
+          statValue(x.parameter, x.value),
+          statUnit(x.unit),
+        ]),
+      )}<details><summary>Every stratification statistic (${strat.length})</summary>${table(
         ["where", "statistic", "value", "unit"],
         strat.map((x) => [
           x.roi ?? "",
@@ -362,7 +418,7 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
           statValue(x.parameter, x.value),
           statUnit(x.unit),
         ]),
-      )}`,
+      )}</details>`,
     );
   }
 
