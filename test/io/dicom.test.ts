@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -8,7 +8,7 @@ import { petInfo } from "../../src/io/dicom/pet.js";
 import { discoverSeries, parseDicom, seriesToVolume } from "../../src/io/dicom/read.js";
 import { encodeDicom, writeDicom } from "../../src/io/dicom/write.js";
 import { readNifti } from "../../src/io/nifti.js";
-import { runCli, runCliJson } from "../helpers/cli.js";
+import { runCliJson } from "../helpers/cli.js";
 
 const PHI = {
   PatientName: "Smith^Jane",

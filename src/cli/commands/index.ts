@@ -9,15 +9,19 @@ import { register as dwi } from "./dwi.js";
 import { register as fret } from "./fret.js";
 import { register as histo } from "./histo.js";
 import { register as iron } from "./iron.js";
+import { register as labels } from "./labels.js";
 import { register as nca } from "./nca.js";
 import { register as phantom } from "./phantom.js";
 import { register as pk } from "./pk.js";
 import { register as planar } from "./planar.js";
 import { register as queue } from "./queue.js";
+import { register as registerCmd } from "./register.js";
 import { register as relax } from "./relax.js";
 import { register as release } from "./release.js";
 import { register as report } from "./report.js";
+import { register as resample } from "./resample.js";
 import { register as roi } from "./roi.js";
+import { register as segment } from "./segment.js";
 import { register as serve } from "./serve.js";
 import { register as simulate } from "./simulate.js";
 import { register as stats } from "./stats.js";
@@ -50,4 +54,5 @@ export function registerAll(program: Command): void {
   for (const r of [thermo, unmix, release, fret]) r(program);
   planar(program);
   simulate(program);
+  for (const r of [registerCmd, resample, segment, labels]) r(program);
 }

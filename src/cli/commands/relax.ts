@@ -12,7 +12,6 @@ import { InputError } from "../../core/errors.js";
 import { voxelCount3d } from "../../core/image/volume.js";
 import { RELAX_MODELS, RelaxFitter } from "../../core/mri/relaxometry.js";
 import { openNiftiSeries, runVoxelMap, writeVoxelMaps } from "../../engine/voxelwise/index.js";
-import { numericColumn, readCsv } from "../../io/csv.js";
 import { readCurveCsv } from "../../io/curveTable.js";
 import { readNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";

@@ -22,7 +22,6 @@ import { VOXEL_STATUS_LABELS } from "../../core/voxel/model.js";
 import { runVoxelMap } from "../../engine/voxelwise/engine.js";
 import { readCurveCsv } from "../../io/curveTable.js";
 import { readNifti, writeNifti } from "../../io/nifti.js";
-import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { VERSION } from "../../version.js";
 import { parseChoice, parseNumberOption } from "../options.js";
