@@ -1,10 +1,13 @@
 /**
  * Seeded pseudo-random numbers for reproducible simulations (demo study, phantoms,
  * bootstrap). mulberry32 (Tommy Ettinger, 2017): 32-bit state, period 2^32, fast and
- * adequate for simulation (not cryptography). Normal deviates by Box–Muller; Poisson by
- * Knuth's multiplication method for small means and a normal approximation with continuity
- * correction for mean > 1000.
+ * adequate for simulation (not cryptography). Normal deviates by Box–Muller; Poisson deviates
+ * exact at every mean: Knuth's multiplication method below a mean of 30, Hörmann's transformed
+ * rejection with squeeze (PTRS; W. Hörmann, Insurance: Math. Econ. 12 (1993) 39–45, as in numpy)
+ * above. (Knuth alone fails beyond a mean of ~708, where e^(−mean) underflows to 0.)
  */
+import { logGamma } from "./stats/distributions.js";
+
 export class Rng {
   private state: number;
   private spare: number | null = null;
@@ -57,17 +60,38 @@ export class Rng {
     return median * Math.exp(this.normal(0, sdLog));
   }
 
-  /** Poisson deviate */
+  /** Poisson deviate (exact; see the module header) */
   poisson(mean: number): number {
     if (!(mean > 0)) return 0;
-    if (mean > 1000) return Math.max(0, Math.round(this.normal(mean, Math.sqrt(mean))));
-    const l = Math.exp(-mean);
-    let k = 0;
-    let p = 1;
-    do {
-      k++;
-      p *= this.uniform();
-    } while (p > l);
-    return k - 1;
+    if (!Number.isFinite(mean)) throw new RangeError(`Poisson mean ${mean} is not finite`);
+    if (mean < 30) {
+      const l = Math.exp(-mean);
+      let k = 0;
+      let p = 1;
+      do {
+        k++;
+        p *= this.uniform();
+      } while (p > l);
+      return k - 1;
+    }
+    const slam = Math.sqrt(mean);
+    const loglam = Math.log(mean);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.uniform() - 0.5;
+      const v = this.uniform();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (
+        Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+        -mean + k * loglam - logGamma(k + 1)
+      )
+        return k;
+    }
   }
 }

@@ -1,9 +1,10 @@
-/** `eprscope simulate ifp|pbpk|transport` contracts (built CLI). */
-import { mkdtempSync } from "node:fs";
+/** `eprscope simulate ifp|pbpk|pbpk-fit|transport` contracts (built CLI). */
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { identityAffine } from "../../src/core/image/volume.js";
+import { simulateScaled } from "../../src/core/transport/pbpk/fit.js";
 import { readNifti, writeNifti } from "../../src/io/nifti.js";
 import { runCli, runCliJson } from "../helpers/cli.js";
 
@@ -104,6 +105,109 @@ describe("simulate pbpk", () => {
     const r = runCli(["simulate", "pbpk", "--size-nm", "20", "--species", "dog", "--hours", "24", "--json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--species.*dog.*mouse, rat, human/);
+  });
+});
+
+describe("simulate pbpk --surface", () => {
+  it("peg 100 nm circulates ≥ 5× longer than bare", () => {
+    const hl = (surface: string) =>
+      runCliJson<{ summary: { blood_half_life_h: number } }>([
+        "simulate",
+        "pbpk",
+        "--size-nm",
+        "100",
+        "--species",
+        "mouse",
+        "--hours",
+        "96",
+        "--surface",
+        surface,
+      ]).summary.blood_half_life_h;
+    const peg = hl("peg");
+    expect(peg).toBeGreaterThan(10);
+    expect(peg).toBeLessThan(40);
+    expect(hl("bare")).toBeLessThan(peg / 5);
+    const r = runCli([
+      "simulate",
+      "pbpk",
+      "--size-nm",
+      "100",
+      "--species",
+      "mouse",
+      "--hours",
+      "9",
+      "--surface",
+      "gold",
+      "--json",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--surface/);
+  });
+});
+
+describe("simulate pbpk-fit", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pbpk-fit-"));
+  const truth = {
+    mps_liver_scale: 0.4,
+    mps_spleen_scale: 0.6,
+    mps_marrow_scale: 3,
+    tumour_permeability_scale: 0.8,
+    opsonised_fraction: 0.2,
+  };
+  const base = { sizeNm: 100, species: "mouse" as const, surface: "peg" as const };
+  const sim = simulateScaled(base, truth, 96, 97);
+  const at = (o: string, t: number) =>
+    sim.sample_pctID_per_g[o][sim.time_h.findIndex((x) => Math.abs(x - t) < 1e-9)];
+  const lines = ["organ,time_h,pctID_per_g,sd"];
+  for (const t of [1, 4, 8, 24, 48, 72, 96]) lines.push(`blood,${t},${at("blood", t)},`);
+  for (const o of ["liver", "spleen", "kidneys", "lungs", "heart", "muscle", "tumour_psma"])
+    lines.push(`${o},96,${at(o.replace(/s$/, "").replace("tumour_psma", "tumour"), 96)},`);
+  for (const t of [24, 48]) lines.push(`tumor,${t},${at("tumour", t)},`);
+  const csv = join(dir, "biodist.csv");
+  writeFileSync(csv, `${lines.join("\n")}\n`);
+  it("recovers the simulating parameters from a noise-free CSV; JSON contract", () => {
+    const r = runCliJson<{
+      params: Record<string, number | null>;
+      stderr: Record<string, number | null>;
+      status: string;
+      predicted: { organ: string; time_h: number; measured: number; predicted: number; apriori: number }[];
+      rss: number;
+      blood_half_life_h: number;
+    }>(["simulate", "pbpk-fit", csv, "--size-nm", "100", "--species", "mouse", "--surface", "peg", "--json"]);
+    expect(r.status).toBe("ok");
+    for (const [k, v] of Object.entries(truth))
+      expect(Math.abs((r.params[k] as number) / v - 1), k).toBeLessThan(1e-4);
+    for (const k of Object.keys(truth)) expect(k in r.stderr).toBe(true);
+    expect(r.predicted.length).toBe(lines.length - 1);
+    expect(r.predicted.map((p) => p.organ)).toEqual(
+      expect.arrayContaining(["kidney", "lung", "tumour", "blood"]),
+    );
+    for (const p of r.predicted) expect(Math.abs(p.predicted / p.measured - 1)).toBeLessThan(1e-4);
+    expect(r.rss).toBeLessThan(1e-8);
+    expect(r.blood_half_life_h).toBeGreaterThan(5);
+  });
+  it("blood only: organ parameters reported not identifiable (null + status)", () => {
+    const b = join(dir, "blood.csv");
+    writeFileSync(b, `${lines.filter((l, i) => i === 0 || l.startsWith("blood")).join("\n")}\n`);
+    const r = runCliJson<{
+      params: Record<string, number | null>;
+      param_status: Record<string, string>;
+      status: string;
+    }>(["simulate", "pbpk-fit", b, "--size-nm", "100", "--species", "mouse", "--surface", "peg"]);
+    expect(r.params.tumour_permeability_scale).toBeNull();
+    expect(r.param_status.tumour_permeability_scale).toMatch(/not identifiable/);
+    expect(r.status).toMatch(/identifiable/);
+  });
+  it("unknown organ / missing column → exit 2 naming it", () => {
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "organ,time_h,pctID_per_g\nbrain,96,1\n");
+    const r = runCli(["simulate", "pbpk-fit", bad, "--size-nm", "100", "--species", "mouse", "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/brain/);
+    writeFileSync(bad, "organ,time_h\nblood,1\n");
+    const r2 = runCli(["simulate", "pbpk-fit", bad, "--size-nm", "100", "--species", "mouse", "--json"]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/pctID_per_g/);
   });
 });
 

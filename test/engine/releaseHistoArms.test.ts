@@ -7,7 +7,8 @@
  * Tolerances: ROI ΔT within 0.5 °C at every frame; CEM43 within 10 %; T50/T90 within 0.5 °C;
  * released fraction (and its prediction) within 0.05; in-vitro k(42 °C) and Ea within 10 %;
  * dye abundances within 5 %; AUC and peak within 5 %, TTP exact; vessel count and MVD within 10 %;
- * collagen fraction within 0.02; PBPK amounts sum to 100 %ID within 1e-6.
+ * collagen fraction within 0.02; PBPK amounts (a priori and fitted per group) sum to 100 %ID within
+ * 1e-6, the fitted model's GMFE is no worse than the a-priori one.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -236,6 +237,39 @@ describe("PBPK per agent", () => {
       expect(Math.abs(value(a, "amount_pctID.total") - 100)).toBeLessThan(1e-6);
     }
   });
+  it("fitted to each group's own blood and organ %ID/g: fitted rows, GMFE ≤ a priori, fitted amounts sum to 100 %ID", () => {
+    type G = Row & { group?: string | null };
+    for (const agent of ["UNP", "TNP"]) {
+      const a = `pbpk/${agent}`;
+      const inGroup = (rows as G[]).filter((r) => r.analysis === a && r.group === agent);
+      const at = (roi: string, p: string) =>
+        inGroup.find((r) => r.roi === roi && r.time_s === 96 * 3600 && r.parameter === p)?.value;
+      for (const organ of ["liver", "spleen", "blood", "tumour_psma"]) {
+        expect(at(organ, "pctIDperG.fitted"), `${agent} ${organ}`).toBeGreaterThan(0);
+        expect(at(organ, "pctIDperG.measured_mean")).toBeGreaterThan(0);
+      }
+      const g = (p: string) => inGroup.find((r) => r.parameter === p);
+      expect(g("fit.status")).toBeDefined();
+      const fitted = g("gmfe.fitted")?.value as number;
+      expect(fitted).toBeGreaterThanOrEqual(1);
+      expect(fitted).toBeLessThanOrEqual((g("gmfe.apriori")?.value as number) + 1e-9);
+      expect(g("blood_half_life_h.fitted")?.value).toBeGreaterThan(0);
+      expect(g("blood_half_life_h.nca")?.value).toBeGreaterThan(0);
+      // every fit parameter has a row: a number, or null with the reason (never a plausible guess)
+      for (const p of [
+        "mps_liver_scale",
+        "mps_spleen_scale",
+        "mps_marrow_scale",
+        "tumour_permeability_scale",
+      ]) {
+        const r = g(`fit.${p}`);
+        expect(r, p).toBeDefined();
+        if (r?.value === null) expect(r.status).toBe("missing");
+      }
+      const am = inGroup.filter((r) => r.parameter === "amount_pctID.fitted");
+      expect(Math.abs(am.reduce((s, r) => s + (r.value as number), 0) - 100)).toBeLessThan(1e-6);
+    }
+  });
 });
 
 describe("report", () => {
@@ -254,6 +288,7 @@ describe("report", () => {
       "CD31 microvessel density vs nanoparticle accumulation",
       "Masson-trichrome collagen vs nanoparticle accumulation",
       "Predicted (size-dependent nanoparticle PBPK",
+      "Fitted (PBPK with MPS, tumour-permeability and opsonisation parameters",
     ])
       expect(report).toContain(caption);
     expect(report).not.toContain("NaN");

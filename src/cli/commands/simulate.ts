@@ -2,7 +2,11 @@
  * `eprscope simulate <model>` — transport and pharmacokinetic simulations (core/transport):
  *  - ifp: interstitial fluid pressure and velocity in a uniformly perfused spherical tumour,
  *    finite-volume solution (radial, --nodes) with the Baxter & Jain (1989) closed form as check;
- *  - pbpk: whole-body nanoparticle PBPK (size-dependent renal filtration, MPS uptake, EPR);
+ *  - pbpk: whole-body nanoparticle PBPK (size-dependent renal filtration, MPS uptake with the
+ *    surface coating --surface peg|bare, EPR);
+ *  - pbpk-fit: the PBPK model fitted to a biodistribution CSV (organ, time_h, pctID_per_g[, sd]):
+ *    MPS and tumour-permeability scales by log-space weighted least squares (core/transport/pbpk/fit.ts),
+ *    standard errors, identifiability status, predicted vs measured;
  *  - transport: particle delivery into a tumour (IFP → convection, pore-theory extravasation,
  *    diffusion, binding) in a sphere (--radius-mm) or an image mask (--mask NIfTI, optional
  *    --vascular-map NIfTI), driven by a mono-exponential plasma curve or the PBPK blood curve.
@@ -12,10 +16,13 @@ import { InputError } from "../../core/errors.js";
 import { baxterJainAlpha, baxterJainPressureMmHg } from "../../core/transport/baxterJain.js";
 import { type FvMesh, gridMesh, radialSphereMesh } from "../../core/transport/fvMesh.js";
 import { radialIfpProfile, solveIfp } from "../../core/transport/ifpSolver.js";
+import { FIT_PARAMS, fitPbpk, type PbpkObservation, pbpkOrganOf } from "../../core/transport/pbpk/fit.js";
 import { simulatePbpk } from "../../core/transport/pbpk/model.js";
+import { SURFACES, type Surface } from "../../core/transport/pbpk/nanoparticle.js";
 import { SPECIES, type Species } from "../../core/transport/pbpk/species.js";
 import { effectivePressureMmHg } from "../../core/transport/starling.js";
 import { simulateTumourTransport } from "../../core/transport/tumourTransport.js";
+import { hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
 import { readNifti, writeNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { parseChoice, parseNumberOption } from "../options.js";
@@ -82,6 +89,31 @@ function runIfp(o: IfpOpts) {
 
 function parseSpecies(raw: string): Species {
   return parseChoice("--species", raw, SPECIES);
+}
+
+function parseSurface(raw: string): Surface {
+  return parseChoice("--surface", raw, SURFACES);
+}
+
+/** biodistribution CSV: organ, time_h, pctID_per_g[, sd] (one row per organ and time) */
+function readBiodistCsv(file: string): PbpkObservation[] {
+  const t = readCsv(file);
+  const organ = stringColumn(t, "organ");
+  const time = numericColumn(t, "time_h");
+  const v = numericColumn(t, "pctID_per_g");
+  const sd = hasColumn(t, "sd") ? numericColumn(t, "sd", { allowMissing: true }) : null;
+  return organ.map((name, i) => {
+    const o = pbpkOrganOf(name);
+    if (o === null)
+      throw new InputError({
+        file,
+        field: `column organ, row ${i + 1}`,
+        value: name,
+        expected:
+          "blood or a PBPK organ (lung, liver, spleen, kidney, heart, muscle, skin, bone_marrow, tumour)",
+      });
+    return { organ: o, time_h: time[i], pctID_per_g: v[i], sd: sd && Number.isFinite(sd[i]) ? sd[i] : null };
+  });
 }
 
 interface TransportOpts {
@@ -243,7 +275,7 @@ function runTransport(o: TransportOpts) {
 export function register(program: Command): void {
   const sim = program
     .command("simulate")
-    .description("transport and nanoparticle PBPK simulations (ifp, pbpk, transport)");
+    .description("transport and nanoparticle PBPK simulations (ifp, pbpk, pbpk-fit, transport)");
   sim
     .command("ifp")
     .description(
@@ -279,6 +311,7 @@ export function register(program: Command): void {
     .requiredOption("--species <s>", SPECIES.join("|"))
     .requiredOption("--hours <h>", "simulated time (h)")
     .option("--targeted", "ligand-targeted carrier (tumour binding, higher MPS recognition)")
+    .option("--surface <s>", "particle surface: peg (stealth coating, low MPS uptake) | bare", "bare")
     .option("--dose-mg-per-kg <d>", "dose, adds conc_ug_per_g (the model is linear in dose)")
     .option("--points <n>", "report times", "241")
     .option("--json", "print JSON { time_h, amount_pctID, conc_pctID_per_g, summary, parameters }")
@@ -289,6 +322,7 @@ export function register(program: Command): void {
         species: string;
         hours: string;
         targeted?: boolean;
+        surface: string;
         doseMgPerKg?: string;
         points: string;
         json?: boolean;
@@ -299,6 +333,7 @@ export function register(program: Command): void {
           species: parseSpecies(o.species),
           hours: parseNumberOption("--hours", o.hours, { ...pos, max: 24 * 60 }),
           targeted: !!o.targeted,
+          surface: parseSurface(o.surface),
           doseMgPerKg:
             o.doseMgPerKg === undefined
               ? undefined
@@ -311,7 +346,60 @@ export function register(program: Command): void {
             ([k, v]) => `  ${k.padEnd(12)} ${v[last].toFixed(2).padStart(8)} %ID`,
           );
           const s = r.summary;
-          return `${r.parameters.species}, ${r.parameters.size_nm} nm at ${r.time_h[last]} h:\n${rows.join("\n")}\nblood half-life ${s.blood_half_life_h === null ? s.blood_half_life_status : `${s.blood_half_life_h.toFixed(3)} h`}; tumour peak ${s.tumour_peak_pctID_per_g.toFixed(3)} %ID/g at ${s.tumour_peak_time_h.toFixed(2)} h; AUC ${s.tumour_auc_pctID_h_per_g.toFixed(2)} %ID·h/g\n`;
+          return `${r.parameters.species}, ${r.parameters.size_nm} nm (${r.parameters.surface}) at ${r.time_h[last]} h:\n${rows.join("\n")}\nblood half-life ${s.blood_half_life_h === null ? s.blood_half_life_status : `${s.blood_half_life_h.toFixed(3)} h`}; tumour peak ${s.tumour_peak_pctID_per_g.toFixed(3)} %ID/g at ${s.tumour_peak_time_h.toFixed(2)} h; AUC ${s.tumour_auc_pctID_h_per_g.toFixed(2)} %ID·h/g\n`;
+        });
+      },
+    );
+  sim
+    .command("pbpk-fit <biodist>")
+    .description(
+      "fit the nanoparticle PBPK model to a biodistribution CSV (organ, time_h, pctID_per_g[, sd]): MPS uptake and tumour permeability scales, SEs, identifiability",
+    )
+    .requiredOption("--size-nm <d>", "hydrodynamic diameter (nm)")
+    .requiredOption("--species <s>", SPECIES.join("|"))
+    .option("--surface <s>", "particle surface: peg | bare", "bare")
+    .option("--targeted", "ligand-targeted carrier")
+    .option("--fit <list>", `comma-separated parameters to fit (default all: ${FIT_PARAMS.join(",")})`)
+    .option("--json", "print JSON { params, stderr, status, predicted, rss, … }")
+    .option("--out <file>", "write JSON")
+    .addHelpText(
+      "after",
+      "\nWeighted least squares in log space (weights from sd when every row has one); organ rows are compared with extravascular + residual-blood %ID/g. Parameters that the data do not identify are null with a status.",
+    )
+    .action(
+      (
+        file: string,
+        o: {
+          sizeNm: string;
+          species: string;
+          surface: string;
+          targeted?: boolean;
+          fit?: string;
+          json?: boolean;
+          out?: string;
+        },
+      ) => {
+        const fit = o.fit?.split(",").map((x) => parseChoice("--fit", x.trim(), FIT_PARAMS));
+        const r = fitPbpk({
+          sizeNm: parseNumberOption("--size-nm", o.sizeNm, { ...pos, max: 1000 }),
+          species: parseSpecies(o.species),
+          surface: parseSurface(o.surface),
+          targeted: !!o.targeted,
+          observations: readBiodistCsv(file),
+          fit,
+        });
+        emit(r, { ...o, inputs: [file] }, () => {
+          const lines = FIT_PARAMS.map(
+            (k) =>
+              `  ${k.padEnd(26)} ${r.params[k] === null ? r.param_status[k] : `${r.params[k]?.toPrecision(4)} ± ${r.stderr[k]?.toPrecision(2)}`}`,
+          );
+          const pts = r.predicted.map(
+            (p) =>
+              `  ${p.organ.padEnd(12)} ${String(p.time_h).padStart(6)} h  measured ${p.measured.toPrecision(4).padStart(8)}  fitted ${p.predicted.toPrecision(4).padStart(8)}  a priori ${p.apriori.toPrecision(4).padStart(8)}`,
+          );
+          const hl =
+            r.blood_half_life_h === null ? r.blood_half_life_status : `${r.blood_half_life_h.toFixed(2)} h`;
+          return `status: ${r.status}\n${lines.join("\n")}\n${pts.join("\n")}\nGMFE ${r.gmfe.toFixed(3)} (a priori ${r.gmfe_apriori.toFixed(3)}); RSS ${r.rss.toPrecision(4)} (${r.weighting}); fitted blood half-life ${hl}\n`;
         });
       },
     );

@@ -12,7 +12,9 @@ import { planFerumoxytolCompanion } from "./ferumoxytolCompanion.js";
 import { planHistology } from "./histology.js";
 import { planOptical } from "./optical.js";
 import { planPbpk } from "./pbpk.js";
+import { planPlanar } from "./planar.js";
 import { planRelease } from "./release.js";
+import { planSegmentation } from "./segmentation.js";
 import { planSwe } from "./swe.js";
 
 export const MODALITY_PLANNERS: Planner[] = [
@@ -25,4 +27,6 @@ export const MODALITY_PLANNERS: Planner[] = [
   planOptical,
   planHistology,
   planPbpk,
+  planPlanar,
+  planSegmentation,
 ];

@@ -111,7 +111,18 @@ export function planStratification(ls: LoadedStudy, deps: Task[]): Task[] {
           }
         }
         const resp = L.filter((l) => l.response !== undefined && l.accumulation !== undefined);
-        if (resp.some((l) => l.response === 1) && resp.some((l) => l.response === 0)) {
+        const nCases = resp.filter((l) => l.response === 1).length;
+        const nControls = resp.filter((l) => l.response === 0).length;
+        if (resp.length > 0 && (nCases < 2 || nControls < 2)) {
+          // not estimable: say so in the rows instead of failing the whole stratification
+          rows.push(
+            row(S, null, "treated tumour", "accumulation_predicts_response.auc", null, "1", {
+              status: "flagged",
+              message: `ROC needs at least 2 responders and 2 non-responders; got ${nCases} and ${nControls}`,
+            }),
+          );
+        }
+        if (nCases >= 2 && nControls >= 2) {
           const { cases, controls } = splitByOutcome(
             resp.map((l) => l.accumulation as number),
             resp.map((l) => l.response as number),

@@ -11,6 +11,7 @@ import { ferumoxytolSection } from "./ferumoxytol.js";
 import { histologySection } from "./histology.js";
 import { opticalSection } from "./optical.js";
 import { pbpkSection } from "./pbpk.js";
+import { planarSection } from "./planar.js";
 import { releaseSection } from "./release.js";
 import { sweSection } from "./swe.js";
 
@@ -35,4 +36,5 @@ export const REPORT_SECTIONS: ReportSection[] = [
   opticalSection,
   histologySection,
   pbpkSection,
+  planarSection,
 ];

@@ -7,7 +7,7 @@
  * shorter for TNP. Everything here is ground truth for the generator.
  */
 
-export const DEMO_SEED = 20201231;
+export const DEMO_SEED = 20260302;
 export const NUCLIDE = "In-111";
 export const INJECTION_DAY = "2026-03-02";
 

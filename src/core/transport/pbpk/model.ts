@@ -11,9 +11,13 @@
  *   interstitial  dA_i/dt = J − L(1 − σ_L)·Ci − [liver] k_bile·a_hep·A_i − k_on·A_i + k_off·A_b
  *   MPS           dA_mps/dt = E(d)·Q·Cp − [liver] k_mps·A_mps
  *   plasma        dA_p/dt = Σ_k [−J + L(1 − σ_L)·Ci − E·Q·Cp] − GFR·W(λ_g)·Cp
- * Every term moves amount between two pools, so Σ amounts = 100 %ID; the explicit
+ * The system is built as a list of first-order transfers between pools (buildPbpkSystem, also
+ * used by pbpk/fit.ts for the sensitivity equations); every term moves amount between two pools,
+ * so Σ amounts = 100 %ID; the explicit
  * Dormand–Prince integrator (src/core/ode "rk45", the default) preserves this linear invariant to
- * rounding. IV bolus into plasma at t = 0. amount_pctID.<organ> is the extravascular content
+ * rounding. Opsonised plasma pool (PEG particles): a fraction f_ops of the dose opsonised at
+ * injection, cleared by the MPS with the bare-particle extraction (and renally) — the fast initial
+ * phase of PEG-particle blood curves. IV bolus into plasma at t = 0. amount_pctID.<organ> is the extravascular content
  * (interstitium + MPS + bound); blood is all circulating particles; concentrations per gram of
  * organ (density 1 g/mL), blood per gram of whole blood.
  */
@@ -26,14 +30,28 @@ import {
   hepatocyteAccess,
   type OrganExchange,
   organExchange,
+  SURFACES,
+  type Surface,
 } from "./nanoparticle.js";
-import { INTERSTITIAL_FRACTION, ORGANS, type Organ, PHYSIOLOGY, SPECIES, type Species } from "./species.js";
+import {
+  INTERSTITIAL_FRACTION,
+  ORGANS,
+  type Organ,
+  PHYSIOLOGY,
+  SAMPLE_BLOOD_FRACTION,
+  SPECIES,
+  type Species,
+} from "./species.js";
 
 export interface PbpkInput {
   sizeNm: number;
   species: Species;
   hours: number;
   targeted?: boolean;
+  /** particle surface (default "bare": uncoated, opsonised) */
+  surface?: Surface;
+  /** multipliers of the a-priori parameters (fitted values from pbpk/fit.ts) */
+  scales?: PbpkScales;
   doseMgPerKg?: number;
   /** number of report times (linear in time plus early points); default 241 */
   points?: number;
@@ -62,6 +80,12 @@ export interface PbpkResult {
   amount_pctID: Record<string, number[]>;
   conc_pctID_per_g: Record<string, number[]>;
   conc_ug_per_g?: Record<string, number[]>;
+  /**
+   * what an excised, unperfused tissue sample contains: extravascular %ID/g plus the organ's
+   * blood fraction × blood %ID/g (species.ts SAMPLE_BLOOD_FRACTION) — the quantity to compare
+   * with gamma-counted biodistribution
+   */
+  sample_pctID_per_g: Record<string, number[]>;
   summary: {
     blood_half_life_h: number | null;
     blood_half_life_status: string;
@@ -78,6 +102,14 @@ export interface PbpkResult {
     species: Species;
     size_nm: number;
     targeted: boolean;
+    surface: Surface;
+    scales: {
+      mps_liver: number;
+      mps_spleen: number;
+      mps_marrow: number;
+      tumour_permeability: number;
+      opsonised_fraction: number;
+    };
     dose_mg_per_kg: number | null;
     body_weight_kg: number;
     organs: Record<
@@ -96,7 +128,12 @@ export interface PbpkResult {
   };
 }
 
-export function pbpkSetup(species: Species, sizeNm: number, targeted = false): PbpkSetup {
+export function pbpkSetup(
+  species: Species,
+  sizeNm: number,
+  targeted = false,
+  surface: Surface = "bare",
+): PbpkSetup {
   const ph = PHYSIOLOGY[species];
   const hctP = 1 - ph.hematocrit;
   const bw = ph.bodyWeightKg;
@@ -128,7 +165,7 @@ export function pbpkSetup(species: Species, sizeNm: number, targeted = false): P
       massKg: m,
       plasmaFlowLPerH: flowOf(o) * hctP,
       interstitialL: m * INTERSTITIAL_FRACTION[o],
-      exchange: organExchange(o, sizeNm, targeted),
+      exchange: organExchange(o, sizeNm, targeted, surface),
     };
   });
   const sieving = glomerularSieving(sizeNm);
@@ -153,73 +190,166 @@ function checkInput(p: PbpkInput): void {
     throw new InputError({ field: "--species", value: p.species, expected: `one of ${SPECIES.join(", ")}` });
   if (!(p.hours > 0 && p.hours <= 24 * 60) || !Number.isFinite(p.hours))
     throw new InputError({ field: "--hours", value: p.hours, expected: "a duration in (0, 1440] h" });
+  if (p.surface !== undefined && !SURFACES.includes(p.surface))
+    throw new InputError({ field: "--surface", value: p.surface, expected: `one of ${SURFACES.join(", ")}` });
+  for (const [k, v] of Object.entries(p.scales ?? {}))
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+      throw new InputError({ field: `scales.${k}`, value: v, expected: "a finite multiplier ≥ 0" });
   if (p.doseMgPerKg !== undefined && !(p.doseMgPerKg > 0))
     throw new InputError({ field: "--dose-mg-per-kg", value: p.doseMgPerKg, expected: "a dose > 0 mg/kg" });
 }
 
-export function simulatePbpk(p: PbpkInput): PbpkResult {
-  checkInput(p);
+/** multipliers of the a-priori model (all 1 by default): what pbpk/fit.ts estimates */
+export interface PbpkScales {
+  /** per-pass MPS extraction of the liver */
+  mpsLiver?: number;
+  /** per-pass MPS extraction of the spleen */
+  mpsSpleen?: number;
+  /** per-pass MPS extraction of the bone marrow (the unmeasured MPS: blood elimination) */
+  mpsMarrow?: number;
+  /** tumour vascular permeability P (diffusive PS) */
+  tumourPermeability?: number;
+  /**
+   * fraction of the dose opsonised at injection (a value in [0, 1), not a multiplier; default
+   * DISPOSITION.pegOpsonisedFraction for PEG, 0 for bare): cleared by the MPS as a bare particle
+   */
+  opsonisedFraction?: number;
+}
+
+/** one first-order, mass-conserving transfer: d y[to] += k·y[from], d y[from] −= k·y[from] */
+export interface Transfer {
+  from: number;
+  to: number;
+  kPerH: number;
+}
+
+/** the linear system dy/dt = A·y of the model, as a list of transfers between pools */
+export interface PbpkSystem {
+  setup: PbpkSetup;
+  nState: number;
+  transfers: Transfer[];
+  /** state index of pool k (0 interstitial, 1 MPS, 2 bound) of organ o */
+  index: (o: number, k: 0 | 1 | 2) => number;
+  /** per organ: diffusive exchange PS·B(Pe), L/h */
+  diffLPerH: number[];
+  opsonisedFraction: number;
+}
+
+/**
+ * state layout: 0 plasma (circulating, not opsonised), 1 urine, 2 faeces, 3 opsonised plasma,
+ * then per organ [interstitial, mps, bound]
+ */
+export const PBPK_PLASMA = 0;
+export const PBPK_URINE = 1;
+export const PBPK_FAECES = 2;
+export const PBPK_OPSONISED = 3;
+
+/** the opsonised fraction at injection for the surface (or the given value) */
+export function opsonisedFractionOf(surface: Surface, scales: PbpkScales = {}): number {
+  return scales.opsonisedFraction ?? (surface === "peg" ? DISPOSITION.pegOpsonisedFraction : 0);
+}
+
+/** initial state: 100 %ID in plasma, the opsonised fraction in the opsonised pool */
+export function initialState(sys: PbpkSystem): Float64Array {
+  const y0 = new Float64Array(sys.nState);
+  y0[PBPK_PLASMA] = 100 * (1 - sys.opsonisedFraction);
+  y0[PBPK_OPSONISED] = 100 * sys.opsonisedFraction;
+  return y0;
+}
+
+export function buildPbpkSystem(
+  p: Pick<PbpkInput, "sizeNm" | "species" | "targeted" | "surface">,
+  scales: PbpkScales = {},
+): PbpkSystem {
   const targeted = p.targeted ?? false;
-  const s = pbpkSetup(p.species, p.sizeNm, targeted);
+  const surface = p.surface ?? "bare";
+  const s = pbpkSetup(p.species, p.sizeNm, targeted, surface);
+  // opsonised particles are recognised as bare ones
+  const bareEx = surface === "bare" ? s : pbpkSetup(p.species, p.sizeNm, targeted, "bare");
   const nO = s.organs.length;
-  // state layout: 0 plasma, 1 urine, 2 faeces, then per organ [interstitial, mps, bound]
-  const base = 3;
-  const idx = (o: number, k: 0 | 1 | 2) => base + 3 * o + k;
+  const base = 4;
+  const index = (o: number, k: 0 | 1 | 2) => base + 3 * o + k;
   const nState = base + 3 * nO;
-  const liver = ORGANS.indexOf("liver");
-  const tumour = ORGANS.indexOf("tumour");
   const sigL = DISPOSITION.lymphReflection;
   const bile = DISPOSITION.biliaryPerH * hepatocyteAccess(p.sizeNm);
   const kmps = DISPOSITION.mpsEliminationPerH;
   const kon = targeted ? DISPOSITION.targetedKonPerH : 0;
   const koff = targeted ? DISPOSITION.targetedKoffPerH : 0;
-  const org = s.organs.map((o) => {
+  const mpsScale: Partial<Record<Organ, number>> = {
+    liver: scales.mpsLiver ?? 1,
+    spleen: scales.mpsSpleen ?? 1,
+    bone_marrow: scales.mpsMarrow ?? 1,
+  };
+  const Vp = s.plasmaL;
+  const transfers: Transfer[] = [];
+  const add = (from: number, to: number, kPerH: number) => {
+    if (kPerH > 0) transfers.push({ from, to, kPerH });
+  };
+  const diffLPerH: number[] = [];
+  s.organs.forEach((o, i) => {
     const L = o.exchange.lymphFraction * o.plasmaFlowLPerH;
-    const ps = o.exchange.psPerH * o.massKg; // (1/h)·(L tissue) → L/h
+    const permScale = o.organ === "tumour" ? (scales.tumourPermeability ?? 1) : 1;
+    const ps = o.exchange.psPerH * o.massKg * permScale; // (1/h)·(L tissue) → L/h
     const conv = L * (1 - o.exchange.sigma);
     const diff = ps > 0 ? ps * bernoulli(conv / ps) : 0;
-    return { L, conv, diff, mps: o.exchange.mpsExtraction * o.plasmaFlowLPerH, Vi: o.interstitialL };
+    diffLPerH.push(diff);
+    const mps = o.exchange.mpsExtraction * o.plasmaFlowLPerH * (mpsScale[o.organ] ?? 1);
+    const ii = index(i, 0);
+    const Vi = o.interstitialL;
+    // J = conv·Cp + diff·(Cp − Ci) − L(1 − σ_L)·Ci
+    add(PBPK_PLASMA, ii, (conv + diff) / Vp);
+    add(ii, PBPK_PLASMA, (diff + L * (1 - sigL)) / Vi);
+    add(PBPK_PLASMA, index(i, 1), mps / Vp);
+    const mpsOps = bareEx.organs[i].exchange.mpsExtraction * o.plasmaFlowLPerH * (mpsScale[o.organ] ?? 1);
+    add(PBPK_OPSONISED, index(i, 1), mpsOps / Vp);
+    if (o.organ === "liver") {
+      add(ii, PBPK_FAECES, bile);
+      add(index(i, 1), PBPK_FAECES, kmps);
+    }
+    if (o.organ === "tumour") {
+      add(ii, index(i, 2), kon);
+      add(index(i, 2), ii, koff);
+    }
   });
-  const Vp = s.plasmaL;
-  const renal = s.renalClearanceLPerH;
+  add(PBPK_PLASMA, PBPK_URINE, s.renalClearanceLPerH / Vp);
+  add(PBPK_OPSONISED, PBPK_URINE, s.renalClearanceLPerH / Vp);
+  const opsonisedFraction = opsonisedFractionOf(surface, scales);
+  return { setup: s, nState, transfers, index, diffLPerH, opsonisedFraction };
+}
+
+/** dy/dt = A·y from the transfer list (every term moves amount between two pools) */
+export function applyTransfers(tr: Transfer[], y: Float64Array, d: Float64Array, offset = 0): void {
+  for (let k = 0; k < tr.length; k++) {
+    const t = tr[k];
+    const f = t.kPerH * y[offset + t.from];
+    d[offset + t.from] -= f;
+    d[offset + t.to] += f;
+  }
+}
+
+/** report times: 0, a few early points, then nPts − 1 equal steps to `hours` */
+export function reportTimes(hours: number, nPts: number): number[] {
+  const early = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5].filter((t) => t < hours / (nPts - 1));
+  const tEval = [0, ...early];
+  for (let i = 1; i < nPts; i++) tEval.push((hours * i) / (nPts - 1));
+  return tEval;
+}
+
+export function simulatePbpk(p: PbpkInput): PbpkResult {
+  checkInput(p);
+  const targeted = p.targeted ?? false;
+  const surface = p.surface ?? "bare";
+  const sys = buildPbpkSystem(p, p.scales);
+  const s = sys.setup;
+  const nO = s.organs.length;
+  const idx = sys.index;
+  const nState = sys.nState;
   const rhs = (_t: number, y: Float64Array, d: Float64Array) => {
     d.fill(0);
-    const cp = y[0] / Vp;
-    for (let o = 0; o < nO; o++) {
-      const r = org[o];
-      const ii = idx(o, 0);
-      const ci = y[ii] / r.Vi;
-      const J = r.conv * cp + r.diff * (cp - ci) - r.L * (1 - sigL) * ci;
-      d[0] -= J;
-      d[ii] += J;
-      if (r.mps > 0) {
-        const u = r.mps * cp;
-        d[0] -= u;
-        d[idx(o, 1)] += u;
-      }
-      if (o === liver) {
-        const b1 = bile * y[ii];
-        const b2 = kmps * y[idx(o, 1)];
-        d[ii] -= b1;
-        d[idx(o, 1)] -= b2;
-        d[2] += b1 + b2;
-      }
-      if (o === tumour && kon > 0) {
-        const bnd = kon * y[ii] - koff * y[idx(o, 2)];
-        d[ii] -= bnd;
-        d[idx(o, 2)] += bnd;
-      }
-    }
-    const f = renal * cp;
-    d[0] -= f;
-    d[1] += f;
+    applyTransfers(sys.transfers, y, d);
   };
-  const y0 = new Float64Array(nState);
-  y0[0] = 100;
-  const nPts = p.points ?? 241;
-  const early = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5].filter((t) => t < p.hours / (nPts - 1));
-  const tEval = [0, ...early];
-  for (let i = 1; i < nPts; i++) tEval.push((p.hours * i) / (nPts - 1));
+  const y0 = initialState(sys);
+  const tEval = reportTimes(p.hours, p.points ?? 241);
   const method = p.method ?? "rk45";
   const sol = solveOde(rhs, 0, y0, p.hours, {
     method,
@@ -234,7 +364,7 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
   amount.faeces = [];
   let maxErr = 0;
   for (const y of sol.y) {
-    amount.blood.push(y[0]);
+    amount.blood.push(y[PBPK_PLASMA] + y[PBPK_OPSONISED]);
     for (let o = 0; o < nO; o++) amount[ORGANS[o]].push(y[idx(o, 0)] + y[idx(o, 1)] + y[idx(o, 2)]);
     amount.urine.push(y[1]);
     amount.faeces.push(y[2]);
@@ -245,6 +375,9 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
   const bloodG = s.bloodL * 1000;
   const conc: Record<string, number[]> = { blood: amount.blood.map((a) => a / bloodG) };
   for (const o of s.organs) conc[o.organ] = amount[o.organ].map((a) => a / (o.massKg * 1000));
+  const sample: Record<string, number[]> = { blood: conc.blood };
+  for (const o of s.organs)
+    sample[o.organ] = conc[o.organ].map((c, i) => c + SAMPLE_BLOOD_FRACTION[o.organ] * conc.blood[i]);
   const t = sol.t;
   // blood half-life: first time blood falls to 50 %ID (log-linear interpolation)
   let half: number | null = null;
@@ -275,6 +408,7 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
     time_h: t,
     amount_pctID: amount,
     conc_pctID_per_g: conc,
+    sample_pctID_per_g: sample,
     summary: {
       blood_half_life_h: half,
       blood_half_life_status: halfStatus,
@@ -291,6 +425,14 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
       species: p.species,
       size_nm: p.sizeNm,
       targeted,
+      surface,
+      scales: {
+        mps_liver: p.scales?.mpsLiver ?? 1,
+        mps_spleen: p.scales?.mpsSpleen ?? 1,
+        mps_marrow: p.scales?.mpsMarrow ?? 1,
+        tumour_permeability: p.scales?.tumourPermeability ?? 1,
+        opsonised_fraction: sys.opsonisedFraction,
+      },
       dose_mg_per_kg: p.doseMgPerKg ?? null,
       body_weight_kg: ph.bodyWeightKg,
       organs: Object.fromEntries(
@@ -299,7 +441,7 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
           {
             mass_g: o.massKg * 1000,
             plasma_flow_L_per_h: o.plasmaFlowLPerH,
-            ps_L_per_h: org[i].diff,
+            ps_L_per_h: sys.diffLPerH[i],
             sigma: o.exchange.sigma,
             permeability_cm_per_s: o.exchange.permeabilityCmPerS,
             mps_extraction: o.exchange.mpsExtraction,

@@ -16,10 +16,25 @@
  *    glomerular pore radius 4.0 nm (two-pore small-pore radius 3.6–4.5 nm), which puts the
  *    cut-off (W < 1 %) at ≈ 6 nm hydrodynamic diameter (Choi et al. 2007 Nat Biotechnol 25:1165:
  *    5.5 nm).
- *  - MPS uptake in liver, spleen, bone marrow (and a little in lung): per-pass extraction
+ *  - MPS uptake in liver, spleen, bone marrow (and a little in lung: rodents have few pulmonary
+ *    intravascular macrophages, Brain et al. 1999 Am J Physiol 276:L146): per-pass extraction
  *    E(d) = E_max·dⁿ/(dⁿ + d₅₀ⁿ), n = 4, d₅₀ = 100 nm — increasing with size (Moghimi, Hunter &
- *    Murray 2001 Pharmacol Rev 53:283). E_max values are model choices giving liver + spleen
- *    dominance for 100 nm liposomes and hours-long blood half-lives.
+ *    Murray 2001 Pharmacol Rev 53:283). E_max values (bare, i.e. uncoated, opsonised surface) are
+ *    model choices giving liver + spleen dominance for 100 nm particles, a splenic %ID/g ≈ 2×
+ *    the hepatic one (liposomes in mice: 1.5–4×) and a blood half-life ≈ 1 h for bare
+ *    100 nm particles (conventional liposomes and uncoated polymer nanospheres: minutes to ≈ 1 h,
+ *    Gref et al. 1994 Science 263:1600; Allen & Hansen 1991 Biochim Biophys Acta 1066:29).
+ *  - Surface: a PEG (or other hydrophilic-polymer, "stealth") coating suppresses opsonisation
+ *    and with it MPS recognition (Gref 1994; Moghimi, Hunter & Murray 2001; review Li & Huang
+ *    2008 Mol Pharm 5:496). Modelled as one factor on the per-pass MPS extraction of every MPS
+ *    organ, f_PEG = 0.06, chosen so that PEGylated 100 nm particles in the mouse have a blood
+ *    half-life of ≈ 20 h — the reported 15–24 h of 100 nm PEG-liposomes in mice (Allen & Hansen
+ *    1991; Papahadjopoulos et al. 1991 PNAS 88:11460; Li & Huang 2008): the factor is calibrated
+ *    to that half-life, not measured on its own. Bare = factor 1. A fraction of a PEG dose
+ *    (f_ops = 0.1, a model assumption) is taken to be opsonised at injection (incomplete or
+ *    heterogeneous coating, complement activation; Moghimi & Szebeni 2003 Prog Lipid Res 42:463)
+ *    and cleared like a bare particle: the short initial phase of measured PEG-particle blood
+ *    curves.
  *  - Hepatobiliary excretion to faeces from the liver interstitium (Disse space / hepatocytes),
  *    reachable only by particles smaller than the fenestrae, and slow elimination of
  *    Kupffer-cell-captured particles.
@@ -31,6 +46,24 @@
 import { convectiveHindrance, diffusiveHindrance, reflectionCoefficient } from "../poreTheory.js";
 import { stokesEinsteinDiffusionCm2PerS } from "../stokesEinstein.js";
 import type { Organ } from "./species.js";
+
+/** particle surface: PEG/stealth coating or bare (uncoated, rapidly opsonised) */
+export type Surface = "peg" | "bare";
+export const SURFACES: readonly Surface[] = ["peg", "bare"];
+
+/**
+ * Map a study agent's free-text `surface` (study.json agentSchema) to the model's surface:
+ * PEG / PEGylated / polyethylene glycol / stealth / hydrophilic polymer shells (pHPMA,
+ * polysarcosine, zwitterionic) → "peg"; anything else (citrate, bare, uncoated, plain) →
+ * "bare"; null when not stated (the caller decides the default and says so).
+ */
+export function surfaceOf(text: string | null | undefined): Surface | null {
+  const t = text?.trim().toLowerCase() ?? "";
+  if (t === "") return null;
+  if (/peg|polyethylene\s*glycol|poly\(ethylene glycol\)|stealth|hpma|polysarcosine|zwitter/.test(t))
+    return "peg";
+  return "bare";
+}
 
 export interface ExchangeParameters {
   poreRadiusNm: number;
@@ -50,7 +83,7 @@ export const EXCHANGE: Record<Organ, ExchangeParameters> = {
     poreFractionPerLengthPerCm: 10,
     svPerCm: 300,
     lymphFraction: 0.002,
-    mpsEmax: 0.00005,
+    mpsEmax: 0.00001,
   },
   liver: {
     poreRadiusNm: 50,
@@ -64,7 +97,7 @@ export const EXCHANGE: Record<Organ, ExchangeParameters> = {
     poreFractionPerLengthPerCm: 100,
     svPerCm: 200,
     lymphFraction: 0.002,
-    mpsEmax: 0.05,
+    mpsEmax: 0.009,
   },
   kidney: {
     poreRadiusNm: 15,
@@ -102,6 +135,10 @@ export const DISPOSITION = {
   biliaryPerH: 0.05,
   /** Kupffer-cell-captured → faeces, 1/h */
   mpsEliminationPerH: 0.002,
+  /** PEG/stealth surface: multiplier of the per-pass MPS extraction (see the header) */
+  pegMpsFactor: 0.06,
+  /** PEG/stealth surface: fraction of the dose opsonised at injection (model assumption) */
+  pegOpsonisedFraction: 0.1,
   /** targeted carriers: MPS extraction multiplier, tumour binding and release, 1/h */
   targetedMpsFactor: 3,
   targetedKonPerH: 0.5,
@@ -119,7 +156,12 @@ export interface OrganExchange {
 }
 
 /** size-dependent exchange parameters of one organ for a particle of hydrodynamic diameter d */
-export function organExchange(organ: Organ, diameterNm: number, targeted = false): OrganExchange {
+export function organExchange(
+  organ: Organ,
+  diameterNm: number,
+  targeted = false,
+  surface: Surface = "bare",
+): OrganExchange {
   const p = EXCHANGE[organ];
   const rs = diameterNm / 2;
   const lambda = rs / p.poreRadiusNm;
@@ -127,7 +169,8 @@ export function organExchange(organ: Organ, diameterNm: number, targeted = false
   const perm = d0 * diffusiveHindrance(lambda) * p.poreFractionPerLengthPerCm;
   const n = DISPOSITION.mpsHill;
   const size = diameterNm ** n / (diameterNm ** n + DISPOSITION.mpsD50Nm ** n);
-  const emax = Math.min(1, p.mpsEmax * (targeted ? DISPOSITION.targetedMpsFactor : 1));
+  const coat = surface === "peg" ? DISPOSITION.pegMpsFactor : 1;
+  const emax = Math.min(1, p.mpsEmax * coat * (targeted ? DISPOSITION.targetedMpsFactor : 1));
   return {
     psPerH: perm * p.svPerCm * 3600,
     sigma: reflectionCoefficient(lambda),

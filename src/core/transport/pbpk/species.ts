@@ -53,7 +53,9 @@ export const PHYSIOLOGY: Record<Species, SpeciesPhysiology> = {
     bodyWeightKg: BW.mouse,
     // Brown 1997 allometric QC = 0.275·BW^0.75 L/min
     cardiacOutputLPerH: 0.275 * BW.mouse ** 0.75 * 60,
-    bloodFraction: 0.049,
+    // 72 mL/kg (Diehl et al. 2001 J Appl Toxicol 21:15; Riches et al. 1973: 72–79 mL/kg);
+    // Brown 1997 tabulates 4.9 %, which gives a t = 0 blood %ID/g ≈ 1.5× the measured ones
+    bloodFraction: 0.072,
     hematocrit: 0.45,
     gfrLPerH: 0.28e-3 * 60 * (BW.mouse / 0.02),
     massFraction: {
@@ -78,7 +80,7 @@ export const PHYSIOLOGY: Record<Species, SpeciesPhysiology> = {
     tumourMassKg: 0.0002,
     tumourPerfusionLPerHPerKg: 12,
     source:
-      "Brown 1997 (masses, flows, CO allometry); Davies & Morris 1993 (GFR); marrow/spleen flow assumed",
+      "Brown 1997 (masses, flows, CO allometry); Diehl 2001 (blood volume); Davies & Morris 1993 (GFR); marrow/spleen flow assumed",
   },
   rat: {
     bodyWeightKg: BW.rat,
@@ -154,4 +156,25 @@ export const INTERSTITIAL_FRACTION: Record<Organ, number> = {
   bone_marrow: 0.2,
   skin: 0.3,
   rest: 0.15,
+};
+
+/**
+ * Blood contained in an excised, unperfused tissue sample, mL blood per mL tissue: the regional
+ * blood volumes of Brown et al. 1997 Table 30 (rat, as recalled: lung 0.36, liver 0.21, spleen
+ * 0.22, kidney 0.16, heart 0.26, muscle 0.04, skin 0.02, bone/marrow 0.04); tumour 0.05 (a DCE
+ * vp of the order of xenografts). The model's circulating blood is a single compartment, so
+ * these are used only to predict what a gamma-counted tissue sample contains
+ * (extravascular + fraction × blood), not in the mass balance.
+ */
+export const SAMPLE_BLOOD_FRACTION: Record<Organ, number> = {
+  lung: 0.36,
+  liver: 0.21,
+  spleen: 0.22,
+  kidney: 0.16,
+  heart: 0.26,
+  muscle: 0.04,
+  tumour: 0.05,
+  bone_marrow: 0.04,
+  skin: 0.02,
+  rest: 0.04,
 };

@@ -13,6 +13,7 @@ import { dwiArm } from "./dwi.js";
 import { ferumoxytolArm } from "./ferumoxytol.js";
 import { histologyArm } from "./histology.js";
 import { opticalArm } from "./optical.js";
+import { planarArm } from "./planar.js";
 import { releaseArm } from "./release.js";
 import { sweArm } from "./swe.js";
 
@@ -40,4 +41,5 @@ export const DEMO_ARMS: DemoArm[] = [
   releaseArm,
   opticalArm,
   histologyArm,
+  planarArm,
 ];
