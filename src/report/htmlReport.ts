@@ -142,8 +142,22 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
     const sumGroups = groups.filter((g) =>
       bio.some((x) => x.group === g && x.time_s === tEnd && x.roi !== "blood"),
     );
+    // group comparison per organ (group-comparison task): Welch and Mann–Whitney, BH q
+    const cmp = r.rows.filter((x) => x.analysis === "group-comparison" && x.group !== null);
+    const cmpVal = (pair: string, o: string, p: string) =>
+      cmp.find((x) => x.group === pair && x.roi === o && x.parameter === p)?.value ?? null;
+    const pairs = [...new Set(cmp.map((x) => x.group as string))];
+    const shownPairs = pairs.filter((p) => p.split(" vs ").every((g) => sumGroups.includes(g)));
+    const significant = new Set(
+      organs.filter((o) =>
+        shownPairs.some((p) => {
+          const q = cmpVal(p, o, "welch.p_bh");
+          return q !== null && q < 0.05;
+        }),
+      ),
+    );
     const data = {
-      categories: organs,
+      categories: organs.map((o) => (significant.has(o) ? `${o} *` : o)),
       groups: sumGroups.map((g) => ({
         name: g,
         mean: organs.map((o) => summary(r.rows, g, o, "biodistribution:pctIDperG", tEnd).mean),
@@ -151,7 +165,7 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
       })),
     };
     sections.push(
-      `<h2>Biodistribution</h2>${fig(groupBarsSvg(data, { yLabel: "%ID/g", title: `Ex vivo %ID/g at ${fmt(tEnd / 3600)} h` }), "Organ and tumour uptake at necropsy (mean ± SD).")}` +
+      `<h2>Biodistribution</h2>${fig(groupBarsSvg(data, { yLabel: "%ID/g", title: `Ex vivo %ID/g at ${fmt(tEnd / 3600)} h` }), `Organ and tumour uptake at necropsy (mean ± SD).${shownPairs.length ? " * Welch t-test between groups, Benjamini–Hochberg q < 0.05 across organs." : ""}`)}` +
         table(
           ["organ", ...sumGroups.map((g) => `${g} mean ± SD (n)`)],
           organs.map((o) => [
@@ -161,7 +175,33 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
               return v.mean === null ? null : `${fmt(v.mean)} ± ${fmt(v.sd ?? Number.NaN)} (${v.n})`;
             }),
           ]),
-        ),
+        ) +
+        (pairs.length
+          ? `<h3>Group comparison per organ</h3><p>Ex vivo %ID/g at necropsy, difference of group means (first − second) with its Welch 95 % CI; two-sided Welch t-test and Mann–Whitney U test (exact without ties for n &lt; 50), q: Benjamini–Hochberg adjustment across organs within each comparison.</p>${table(
+              [
+                "organ",
+                "comparison",
+                "difference (%ID/g) [95 % CI]",
+                "Welch p",
+                "Welch q (BH)",
+                "Mann–Whitney p",
+                "Mann–Whitney q (BH)",
+              ],
+              pairs.flatMap((p) =>
+                organs
+                  .filter((o) => cmpVal(p, o, "mean_difference") !== null)
+                  .map((o) => [
+                    o,
+                    p,
+                    `${fmtOrDash(cmpVal(p, o, "mean_difference"))} [${fmtOrDash(cmpVal(p, o, "mean_difference.ci95_lower"))}, ${fmtOrDash(cmpVal(p, o, "mean_difference.ci95_upper"))}]`,
+                    fmtOrDash(cmpVal(p, o, "welch.p")),
+                    fmtOrDash(cmpVal(p, o, "welch.p_bh")),
+                    fmtOrDash(cmpVal(p, o, "mannwhitney.p")),
+                    fmtOrDash(cmpVal(p, o, "mannwhitney.p_bh")),
+                  ]),
+              ),
+            )}`
+          : ""),
     );
   }
 

@@ -9,6 +9,7 @@ import { planCeus } from "./ceus.js";
 import { planDwi } from "./dwi.js";
 import { planFerumoxytol } from "./ferumoxytol.js";
 import { planFerumoxytolCompanion } from "./ferumoxytolCompanion.js";
+import { planGroupComparison } from "./groupComparison.js";
 import { planHistology } from "./histology.js";
 import { planOptical } from "./optical.js";
 import { planPbpk } from "./pbpk.js";
@@ -29,4 +30,5 @@ export const MODALITY_PLANNERS: Planner[] = [
   planPbpk,
   planPlanar,
   planSegmentation,
+  planGroupComparison,
 ];

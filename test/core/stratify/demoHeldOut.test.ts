@@ -3,7 +3,7 @@
  * is validated on held-out demo cohorts). In the generator, tumour response follows the 48 h
  * tumour accumulation (growth − kill·%ID/g) and accumulation rises with the tumour's Ktrans.
  * Pre-scan marker: Ktrans with 10 % measurement noise; accumulation measured with 10 % noise;
- * responder = disease control (not PD). Training: seeds 1–8 (96 lesions); held-out: seeds 9–14.
+ * responder = disease control (not PD). Training: seeds 1–8 (96 lesions); held-out: seeds 9–30 (264).
  */
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../../src/core/random.js";
@@ -38,7 +38,7 @@ function cohort(seeds: number[]): LesionRecord[] {
 describe("companion diagnostic on held-out demo cohorts", () => {
   it("Ktrans → predicted accumulation → responder: CV AUC, held-out accuracy above the no-information rate", () => {
     const train = cohort([1, 2, 3, 4, 5, 6, 7, 8]);
-    const heldOut = cohort([9, 10, 11, 12, 13, 14]);
+    const heldOut = cohort(Array.from({ length: 22 }, (_, i) => 9 + i)); // seeds 9–30, 264 lesions
     expect(train.length).toBeGreaterThanOrEqual(60);
     const cd = companionDiagnostic(train, { preScanMarker: "ktransPerMin", seed: 1 });
     expect(cd.accumulation.model.terms[1].coef).toBeGreaterThan(0);
@@ -49,7 +49,13 @@ describe("companion diagnostic on held-out demo cohorts", () => {
     const correct = heldOut.filter((r) => (r.markers.ktransPerMin > cut ? 1 : 0) === r.response).length;
     const responders = heldOut.filter((r) => r.response === 1).length;
     const noInformation = Math.max(responders, heldOut.length - responders) / heldOut.length;
-    expect(correct / heldOut.length).toBeGreaterThan(Math.max(0.65, noInformation));
+    const accuracy = correct / heldOut.length;
+    console.log(
+      `held-out accuracy ${accuracy.toFixed(3)} (no-information rate ${noInformation.toFixed(3)}, n ${heldOut.length})`,
+    );
+    // better than always predicting the majority class, by more than sampling error (one-sided binomial z > 2)
+    const se = Math.sqrt((noInformation * (1 - noInformation)) / heldOut.length);
+    expect((accuracy - noInformation) / se).toBeGreaterThan(2);
   });
   it("RECIST → binary response rules", () => {
     expect(["CR", "PR", "SD", "PD"].map((r) => binaryResponse(r as "CR"))).toEqual([1, 1, 0, 0]);
