@@ -146,6 +146,13 @@ export class Viewer {
     this.rois = rois;
     this.frame = 0;
     delete document.body.dataset.viewerLoaded;
+    if (!/\.nii(\.gz)?$/i.test(scan.files[0])) {
+      // CEUS curves (CSV), planar NM (DICOM), histology tiles (PNG/TIFF): not a NIfTI volume
+      const empty = $("viewer-empty");
+      empty.hidden = false;
+      empty.textContent = `${scan.id}: ${scan.files[0].split(".").pop()?.toUpperCase()} data (${scan.purpose ?? scan.modality}) — its analysis is in the dashboard and the report, not in the volume viewer.`;
+      return;
+    }
     $("viewer-empty").hidden = true;
     this.baseUnit = String(details.acquisition?.units ?? (scan.modality === "MRI" ? "a.u." : ""));
     await this.nv.loadVolumes([
