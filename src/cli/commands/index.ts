@@ -5,6 +5,7 @@ import { register as ceus } from "./ceus.js";
 import { register as convert } from "./convert.js";
 import { register as dce } from "./dce.js";
 import { register as deid } from "./deid.js";
+import { register as dsc } from "./dsc.js";
 import { register as dwi } from "./dwi.js";
 import { register as fret } from "./fret.js";
 import { register as histo } from "./histo.js";
@@ -51,6 +52,7 @@ export function registerAll(program: Command): void {
   ])
     r(program);
   for (const r of [relax, dwi, ceus, swe, iron]) r(program);
+  dsc(program);
   for (const r of [thermo, unmix, release, fret]) r(program);
   planar(program);
   simulate(program);

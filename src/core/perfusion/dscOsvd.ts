@@ -83,8 +83,11 @@ export class OsvdDeconvolver {
     this.coef = new Float64Array(L);
   }
 
-  deconvolve(tissue: ArrayLike<number>, oi = 0.095): OsvdResult {
+  /** `residue` (optional, length 2N): written in place and returned, for allocation-free callers */
+  deconvolve(tissue: ArrayLike<number>, oi = 0.095, residue?: Float64Array): OsvdResult {
     const { n, L, sv, u, v, acc, coef } = this;
+    if (residue !== undefined && residue.length !== L)
+      throw new InputError({ field: "residue", value: residue.length, expected: `${L} samples (2N)` });
     if (tissue.length !== n)
       throw new InputError({ field: "tissue", value: tissue.length, expected: `${n} samples (as the AIF)` });
     if (!(oi > 0))
@@ -112,10 +115,11 @@ export class OsvdDeconvolver {
       }
     }
     const kept = bestM >= 0 ? bestM + 1 : 1;
-    const residue = new Float64Array(L);
-    for (let m = 0; m < kept; m++) for (let i = 0; i < L; i++) residue[i] += coef[m] * v[i * L + m];
+    const out = residue ?? new Float64Array(L);
+    out.fill(0);
+    for (let m = 0; m < kept; m++) for (let i = 0; i < L; i++) out[i] += coef[m] * v[i * L + m];
     return {
-      residue,
+      residue: out,
       kept,
       threshold: sv[kept - 1] / smax,
       oscillationIndex: bestM >= 0 ? bestO : firstO,

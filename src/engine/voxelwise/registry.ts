@@ -8,6 +8,7 @@ import { InputError } from "../../core/errors.js";
 import { dwiVoxelModel } from "../../core/mri/dwiVoxelModel.js";
 import { relaxVoxelModel } from "../../core/mri/relaxVoxelModel.js";
 import { unmixVoxelModel } from "../../core/optical/unmixVoxel.js";
+import { dscVoxelModel } from "../../core/perfusion/dscVoxelModel.js";
 import { prfVoxelModel } from "../../core/release/prfVoxel.js";
 import { dceVoxelModel } from "../../core/voxel/dce.js";
 import type { VoxelModel } from "../../core/voxel/model.js";
@@ -24,6 +25,7 @@ const BUILTIN: AnyVoxelModel[] = [
   dwiVoxelModel,
   prfVoxelModel,
   unmixVoxelModel,
+  dscVoxelModel,
 ];
 
 const models = new Map<string, AnyVoxelModel>(BUILTIN.map((m) => [m.name, m]));
