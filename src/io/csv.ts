@@ -1,10 +1,5 @@
-/**
- * CSV/TSV tables: RFC 4180 quoting, UTF-8 BOM, CRLF/LF, comma/tab/semicolon delimiter
- * (auto-detected from the header line). Column access with clear errors that name the
- * file, the column, the row (1-based data row, header = row 0) and the value.
- */
-import { readFileSync } from "node:fs";
 import { InputError } from "../core/errors.js";
+import { readCsvBytes } from "./readInput.js";
 
 export interface Table {
   file: string;
@@ -101,21 +96,7 @@ function detectDelimiter(header: string): string {
  * (a binary file, not text).
  */
 export function readCsv(path: string, opts: { allowEmpty?: boolean } = {}): Table {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    throw new InputError({
-      file: path,
-      expected: code === "EISDIR" ? "a CSV file (this is a folder)" : `a readable file (${code})`,
-    });
-  }
-  if (bytes.includes(0))
-    throw new InputError({
-      file: path,
-      expected: "a UTF-8 text CSV file (NUL bytes found: a binary or UTF-16 file)",
-    });
+  const bytes = readCsvBytes(path);
   const t = parseCsv(bytes.toString("utf8"), path);
   if (t.rows.length === 0 && !opts.allowEmpty)
     throw new InputError({

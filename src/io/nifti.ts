@@ -9,11 +9,12 @@
  * "dimensions" are brainordinates and parcels described in an XML extension, not a voxel grid,
  * so reading it as an image would produce a meaningless volume.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import * as nifti from "nifti-reader-js";
 import { InputError } from "../core/errors.js";
 import type { Volume } from "../core/image/volume.js";
+import { readInputBytes } from "./readInput.js";
 
 const DT = {
   uint8: 2,
@@ -201,17 +202,7 @@ export function parseNifti(bytes: Uint8Array, file = "<nifti>"): Volume {
 }
 
 export function readNifti(path: string): Volume {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    throw new InputError({
-      file: path,
-      expected: code === "EISDIR" ? "a NIfTI file (this is a folder)" : `a readable file (${code})`,
-    });
-  }
-  return parseNifti(bytes, path);
+  return parseNifti(readInputBytes(path, "a NIfTI file"), path);
 }
 
 /** Serialise a Volume as NIfTI-1 (.nii) bytes. */

@@ -1,17 +1,6 @@
-/**
- * Fast path for all-numeric CSV/TSV tables (ROI curves, AIFs): the bytes are scanned once, every
- * cell is parsed straight into one column-major Float64Array (column c = data[c·nRows …]), with
- * no per-cell strings for plain decimals. Numbers with ≤ 15 significant digits and a decimal
- * exponent |e| ≤ 22 are converted by Clinger's fast path (mantissa and 10^|e| are exact doubles, so
- * one IEEE multiplication/division is correctly rounded: the same double as Number()); anything
- * else goes through Number() on the cell text. The header follows src/io/csv.ts's rules (BOM,
- * delimiter , \t ; from the header line, trimmed unique non-empty names); files with quotes are
- * handed to src/io/csv.ts. Errors name file, column, row (1-based data row) and value, as
- * numericColumn does.
- */
-import { readFileSync } from "node:fs";
 import { InputError } from "../core/errors.js";
 import { parseCsv } from "./csv.js";
+import { readCsvBytes } from "./readInput.js";
 
 export interface NumericTable {
   file: string;
@@ -225,21 +214,7 @@ export function parseNumericCsv(bytes: Uint8Array, file = "<csv>"): NumericTable
 
 /** Read an all-numeric CSV file (at least one data row, no NUL bytes). */
 export function readNumericCsv(path: string): NumericTable {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    throw new InputError({
-      file: path,
-      expected: code === "EISDIR" ? "a CSV file (this is a folder)" : `a readable file (${code})`,
-    });
-  }
-  if (bytes.includes(0))
-    throw new InputError({
-      file: path,
-      expected: "a UTF-8 text CSV file (NUL bytes found: a binary or UTF-16 file)",
-    });
+  const bytes = readCsvBytes(path);
   const t = parseNumericCsv(bytes, path);
   if (t.nRows === 0)
     throw new InputError({

@@ -13,6 +13,7 @@
  * Max displacement between two affine maps over a box of points is attained at a corner of the
  * box (‖(A − B)x‖ is convex in x), so the 8 corners of the voxel-centre grid give it exactly.
  */
+import { invertAffine } from "../image/volume.js";
 
 export type TransformKind = "rigid" | "affine";
 
@@ -33,34 +34,9 @@ export function multiply4(a: ArrayLike<number>, b: ArrayLike<number>): Mat4 {
   return out;
 }
 
-/** inverse of a 4×4 affine matrix (last row 0 0 0 1) */
+/** inverse of a 4×4 affine matrix (last row 0 0 0 1): the one in core/image/volume */
 export function invert4(m: ArrayLike<number>): Mat4 {
-  const r = [m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]];
-  const det =
-    r[0] * (r[4] * r[8] - r[5] * r[7]) -
-    r[1] * (r[3] * r[8] - r[5] * r[6]) +
-    r[2] * (r[3] * r[7] - r[4] * r[6]);
-  const inv = [
-    (r[4] * r[8] - r[5] * r[7]) / det,
-    (r[2] * r[7] - r[1] * r[8]) / det,
-    (r[1] * r[5] - r[2] * r[4]) / det,
-    (r[5] * r[6] - r[3] * r[8]) / det,
-    (r[0] * r[8] - r[2] * r[6]) / det,
-    (r[2] * r[3] - r[0] * r[5]) / det,
-    (r[3] * r[7] - r[4] * r[6]) / det,
-    (r[1] * r[6] - r[0] * r[7]) / det,
-    (r[0] * r[4] - r[1] * r[3]) / det,
-  ];
-  const t = [m[3], m[7], m[11]];
-  const out = new Float64Array(16);
-  for (let i = 0; i < 3; i++) {
-    out[i * 4] = inv[3 * i];
-    out[i * 4 + 1] = inv[3 * i + 1];
-    out[i * 4 + 2] = inv[3 * i + 2];
-    out[i * 4 + 3] = -(inv[3 * i] * t[0] + inv[3 * i + 1] * t[1] + inv[3 * i + 2] * t[2]);
-  }
-  out[15] = 1;
-  return out;
+  return invertAffine(m);
 }
 
 export function applyPoint(m: ArrayLike<number>, p: ArrayLike<number>): [number, number, number] {
