@@ -239,7 +239,9 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
     }
     t = tr;
     const mt = sum(c, b);
-    const bal = Math.abs(mt - (m0 + cumSrc - cumLym - cumOut)) / Math.max(m0 + grossIn, Number.MIN_VALUE);
+    // relative to the gross amount; below 1e-290 (subnormal range, where doubles lose their digits)
+    // the scale is floored, so a problem whose total mass is ~0 reports its absolute imbalance / 1e-290
+    const bal = Math.abs(mt - (m0 + cumSrc - cumLym - cumOut)) / Math.max(m0 + grossIn, 1e-290);
     maxBal = Math.max(maxBal, bal);
     let vol = 0;
     let rimA = 0;

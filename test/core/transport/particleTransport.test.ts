@@ -143,4 +143,26 @@ describe("mass balance with sources, convection, lymphatics and binding (fast-ch
       { numRuns: 40 },
     );
   });
+  it("the counterexample found in CI (subnormal uptake rate, no initial mass) balances", () => {
+    const mesh = radialSphereMesh(0.05, 12);
+    const ifp = solveIfp({ mesh, kCm2PerMmHgS: 4.13e-8, lpSvPerMmHgS: 5.6e-5, peMmHg: 5 });
+    const sol = solveTransport({
+      mesh,
+      diffusionCm2PerS: 1e-8,
+      faceFlowCm3PerS: ifp.faceFlowCm3PerS,
+      boundaryFlowCm3PerS: ifp.boundaryFlowCm3PerS,
+      uptakePerS: 5e-324,
+      backfluxPerS: 0,
+      availableFraction: 0.3,
+      lymphPerS: 0,
+      konPerS: 0,
+      koffPerS: 0,
+      exteriorConcentration: 0,
+      initialFree: new Float64Array(mesh.nCells).fill(0),
+      plasma: (t) => Math.exp((-Math.LN2 * t) / 2998.69),
+      reportTimesS: [600, 3600, 6 * 3600],
+      maxDtS: 120,
+    });
+    expect(sol.maxBalanceRelError).toBeLessThan(1e-9);
+  });
 });
