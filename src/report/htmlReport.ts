@@ -8,7 +8,6 @@
 import { correlation } from "../core/stats/correlation.js";
 import { kaplanMeier } from "../core/stats/kaplanMeier.js";
 import { benjaminiHochberg } from "../core/stats/multipleTesting.js";
-import { linearRegression, predictMean } from "../core/stats/regression.js";
 import { roc } from "../core/stats/roc.js";
 import { LESION_BIOMARKERS } from "../engine/analyses/biomarkers.js";
 import type { AnalysisRecord, ResultRow } from "../store/types.js";
@@ -18,7 +17,7 @@ import { groupBarsSvg } from "./figures/groupBars.js";
 import { kmPlotSvg } from "./figures/kmPlot.js";
 import { rocCurveSvg } from "./figures/rocCurve.js";
 import { esc, fmt } from "./figures/scale.js";
-import { scatterFitSvg } from "./figures/scatterFit.js";
+import { regressionBand, scatterFitSvg } from "./figures/scatterFit.js";
 import { timeCurvesSvg } from "./figures/timeCurves.js";
 import { REPORT_SECTIONS, type SectionContext } from "./sections/index.js";
 import { statName, statUnit, statValue } from "./statLabels.js";
@@ -295,24 +294,13 @@ function build(r: ReportInput): { html: string; figures: ReportFigure[] } {
       const xs = pairs.map((p) => p[0]);
       const ys = pairs.map((p) => p[1]);
       const c = correlation(xs, ys);
-      const lm = linearRegression(ys, [xs]);
-      const grid = Array.from(
-        { length: 30 },
-        (_, i) => Math.min(...xs) + ((Math.max(...xs) - Math.min(...xs)) * i) / 29,
-      );
-      const band = grid.map((g) => predictMean(lm, [g]));
       sections.push(
         `<h2>DCE-MRI biomarkers and accumulation</h2>${fig(
           scatterFitSvg(
             {
               x: xs,
               y: ys,
-              fit: {
-                x: grid,
-                fit: band.map((b) => b.fit),
-                lower: band.map((b) => b.lower),
-                upper: band.map((b) => b.upper),
-              },
+              fit: regressionBand(xs, ys),
             },
             {
               xLabel: "Ktrans (1/min)",

@@ -3,6 +3,7 @@
  * caller's, e.g. from src/core/stats/regression.ts `predictMean`). Non-finite points are
  * skipped (never a NaN attribute).
  */
+import { linearRegression, predictMean } from "../../core/stats/regression.js";
 import { axes, extent, linearScale, PALETTE, px, svgOpen } from "./scale.js";
 
 export interface ScatterFitData {
@@ -20,6 +21,21 @@ export interface ScatterFitOptions {
   yLabel?: string;
   /** annotation, e.g. "r = 0.57 (0.44–0.69)" */
   label?: string;
+}
+
+/** least-squares line of y on x with its 95 % CI band (mean response), at 30 points from min to max x */
+export function regressionBand(xs: number[], ys: number[]): NonNullable<ScatterFitData["fit"]> {
+  const lm = linearRegression(ys, [xs]);
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const grid = Array.from({ length: 30 }, (_, i) => lo + ((hi - lo) * i) / 29);
+  const band = grid.map((g) => predictMean(lm, [g]));
+  return {
+    x: grid,
+    fit: band.map((b) => b.fit),
+    lower: band.map((b) => b.lower),
+    upper: band.map((b) => b.upper),
+  };
 }
 
 export function scatterFitSvg(data: ScatterFitData, o: ScatterFitOptions = {}): string {

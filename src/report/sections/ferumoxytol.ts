@@ -7,10 +7,9 @@
  * scatter with fit, bars by group).
  */
 import { correlation } from "../../core/stats/correlation.js";
-import { linearRegression, predictMean } from "../../core/stats/regression.js";
 import { groupBarsSvg } from "../figures/groupBars.js";
 import { fmt } from "../figures/scale.js";
-import { scatterFitSvg } from "../figures/scatterFit.js";
+import { regressionBand, scatterFitSvg } from "../figures/scatterFit.js";
 import type { ReportInput } from "../htmlReport.js";
 import type { ReportSection, SectionContext } from "./index.js";
 
@@ -64,22 +63,12 @@ export function scatterVsAccumulation(
   const xs = pairs.map((p) => p[0]);
   const ys = pairs.map((p) => p[1]);
   const c = correlation(xs, ys);
-  const lm = linearRegression(ys, [xs]);
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  const grid = Array.from({ length: 30 }, (_, i) => lo + ((hi - lo) * i) / 29);
-  const band = grid.map((g) => predictMean(lm, [g]));
   return ctx.figure(
     scatterFitSvg(
       {
         x: xs,
         y: ys,
-        fit: {
-          x: grid,
-          fit: band.map((b) => b.fit),
-          lower: band.map((b) => b.lower),
-          upper: band.map((b) => b.upper),
-        },
+        fit: regressionBand(xs, ys),
       },
       {
         xLabel,

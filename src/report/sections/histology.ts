@@ -4,9 +4,8 @@
  * least-squares line and its 95 % confidence band (core/stats regression), Pearson r with CI.
  */
 import { correlation } from "../../core/stats/correlation.js";
-import { linearRegression, predictMean } from "../../core/stats/regression.js";
 import { fmt } from "../figures/scale.js";
-import { scatterFitSvg } from "../figures/scatterFit.js";
+import { regressionBand, scatterFitSvg } from "../figures/scatterFit.js";
 import type { ReportSection } from "./index.js";
 
 export const histologySection: ReportSection = (_r, ctx) => {
@@ -31,22 +30,12 @@ export const histologySection: ReportSection = (_r, ctx) => {
     const xs = pairs.map((q) => q[0]);
     const ys = pairs.map((q) => q[1]);
     const c = correlation(xs, ys);
-    const lm = linearRegression(ys, [xs]);
-    const lo = Math.min(...xs);
-    const hi = Math.max(...xs);
-    const grid = Array.from({ length: 30 }, (_, i) => lo + ((hi - lo) * i) / 29);
-    const band = grid.map((g) => predictMean(lm, [g]));
     return ctx.figure(
       scatterFitSvg(
         {
           x: xs,
           y: ys,
-          fit: {
-            x: grid,
-            fit: band.map((b) => b.fit),
-            lower: band.map((b) => b.lower),
-            upper: band.map((b) => b.upper),
-          },
+          fit: regressionBand(xs, ys),
         },
         {
           xLabel: label,
