@@ -1,24 +1,11 @@
-/**
- * `eprscope dce fit <tissue.csv> --aif <aif.csv> --model tofts|etofts|patlak|2cxm|2cum [--delay]
- *  [--hct 0.42] [--threads N] --json` — per tissue column { curve, Ktrans_per_min, ve, vp,
- * Fp_per_min, PS_per_min, delay_s?, rss, converged } with only the model's parameters.
- * tissue.csv: `time_s` + one column per curve (mM); aif.csv: `time_s` + `cp_mM` (plasma) or
- * `cb_mM` (blood, converted with --hct).
- */
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { voxelCount3d } from "../../core/image/volume.js";
 import { DceModel } from "../../core/perfusion/dceModel.js";
 import type { DceModelName } from "../../core/perfusion/models.js";
 import type { DceVoxelOptions } from "../../core/voxel/dce.js";
-import { runVoxelMap } from "../../engine/voxelwise/engine.js";
-import { openNiftiSeries } from "../../engine/voxelwise/niftiSlab.js";
-import { writeVoxelMaps } from "../../engine/voxelwise/writer.js";
 import { readPlasmaAif } from "../../io/aif.js";
-import { readNifti } from "../../io/nifti.js";
 import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
-import { assertOutputOutsideInputs } from "../../io/safePaths.js";
+import { runMapCommand } from "../mapCommand.js";
 import { DCE_MODELS, parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
@@ -135,23 +122,9 @@ export function register(program: Command): void {
         },
       ) => {
         const model = parseChoice("--model", o.model, DCE_MODELS) as DceModelName;
-        const threads =
-          o.threads !== undefined
-            ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
-            : undefined;
-        assertOutputOutsideInputs(
-          o.out,
-          [dynPath, o.aif, ...(o.t1 ? [o.t1] : []), ...(o.mask ? [o.mask] : [])],
-          {
-            outputIsFolder: true,
-          },
-        );
         const { timeS: t, cp } = readPlasmaAif(o.aif, hctOf(o.hct));
-        const chunkSize = parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true });
-        const mask = o.mask ? readNifti(o.mask) : null;
         let signal: DceVoxelOptions["signal"];
-        const t1 = o.t1 ? readNifti(o.t1) : null;
-        if (t1) {
+        if (o.t1) {
           signal = {
             faDeg: parseNumberOption("--fa-deg", o.faDeg, { min: 0, exclusiveMin: true, max: 180 }),
             trS: parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000,
@@ -159,100 +132,53 @@ export function register(program: Command): void {
             baselineSamples: parseNumberOption("--baseline", o.baseline, { min: 2, integer: true }),
           };
         }
-        // the series is read slab by slab (bounded memory for large 4D images)
-        const dyn = await openNiftiSeries(dynPath);
-        const abort = new AbortController();
-        const onSigint = () => abort.abort(new Error("dce map: interrupted"));
-        process.once("SIGINT", onSigint);
-        const bar = process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { stream: process.stderr, format: " {bar} {percentage}% | {value}/{total} chunks" },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-        const t0 = performance.now();
-        try {
-          const nv = dyn.nVoxels;
-          const nt = dyn.nFrames;
-          if (t.length !== nt)
-            throw new InputError({
-              file: o.aif,
-              field: "time_s",
-              value: t.length,
-              expected: `${nt} samples (frames of ${dynPath})`,
-            });
-          for (const [f, img] of [
-            [o.mask, mask],
-            [o.t1, t1],
-          ] as const)
-            if (img && voxelCount3d(img) !== nv)
-              throw new InputError({
-                file: f,
-                field: "dims",
-                value: img.dims,
-                expected: `the grid of ${dynPath} (${dyn.dims.slice(0, 3).join("×")})`,
-              });
-          if (signal && nt < signal.baselineSamples)
-            throw new InputError({
-              field: "--baseline",
-              value: signal.baselineSamples,
-              expected: `2 to ${nt} frames`,
-            });
-          const options: DceVoxelOptions = { model, timeS: t, aif: cp, fitDelay: o.delay === true, signal };
-          let started = false;
-          const res = await runVoxelMap({
+        const options: DceVoxelOptions = { model, timeS: t, aif: cp, fitDelay: o.delay === true, signal };
+        await runMapCommand(
+          {
+            input: dynPath,
             model: "dce",
             options,
-            source: dyn.source,
-            mask: mask ? mask.data : undefined,
-            covariates: t1 ? { t10_s: t1.data } : undefined,
-            threads,
-            chunkSize,
-            signal: abort.signal,
-            onProgress: (done, total) => {
-              if (bar && !started) {
-                bar.start(total, 0);
-                started = true;
-              }
-              bar?.update(done);
-              if (!bar && (done === total || done % Math.max(1, Math.round(total / 10)) === 0))
-                process.stderr.write(`dce map: ${done}/${total} chunks\n`);
+            label: "dce map",
+            otherInputs: [o.aif],
+            covariates: { t10_s: o.t1 },
+            check: (dyn) => {
+              if (t.length !== dyn.nFrames)
+                throw new InputError({
+                  file: o.aif,
+                  field: "time_s",
+                  value: t.length,
+                  expected: `${dyn.nFrames} samples (frames of ${dynPath})`,
+                });
+              if (signal && dyn.nFrames < signal.baselineSamples)
+                throw new InputError({
+                  field: "--baseline",
+                  value: signal.baselineSamples,
+                  expected: `2 to ${dyn.nFrames} frames`,
+                });
             },
-          });
-          bar?.stop();
-          const seconds = (performance.now() - t0) / 1000;
-          const { files } = writeVoxelMaps(
-            o.out,
-            res,
-            { dims: dyn.dims, spacingMm: dyn.spacingMm, affine: dyn.affine },
-            { sidecarName: "dce_map.json", options, extra: { input: dynPath, aif: o.aif, seconds } },
-          );
-          const sc = res.statusCounts;
-          const counts = {
-            converged: sc.ok ?? 0,
-            notConverged: sc["not-converged"] ?? 0,
-            invalid: sc["invalid-input"] ?? 0,
-          };
-          const summary = {
-            model,
-            voxels: res.fitted,
-            ...counts,
-            workers: res.workers,
-            seconds,
-            files,
-            out: o.out,
-          };
-          emit(
-            summary,
-            { json: o.json },
-            () =>
-              `${res.fitted} voxels fitted (${counts.converged} converged, ${counts.notConverged} flagged, ${counts.invalid} invalid) with ${res.workers} thread(s) in ${summary.seconds.toFixed(1)} s → ${o.out}\n`,
-          );
-        } finally {
-          bar?.stop();
-          process.removeListener("SIGINT", onSigint);
-          dyn.close();
-        }
+            sidecarName: "dce_map.json",
+            sidecarExtra: { aif: o.aif },
+            summary: (res, seconds, written) => {
+              const sc = res.statusCounts;
+              return {
+                model,
+                voxels: res.fitted,
+                converged: sc.ok ?? 0,
+                notConverged: sc["not-converged"] ?? 0,
+                invalid: sc["invalid-input"] ?? 0,
+                workers: res.workers,
+                seconds,
+                files: written.files,
+                out: o.out,
+              };
+            },
+            text: (res, seconds) => {
+              const sc = res.statusCounts;
+              return `${res.fitted} voxels fitted (${sc.ok ?? 0} converged, ${sc["not-converged"] ?? 0} flagged, ${sc["invalid-input"] ?? 0} invalid) with ${res.workers} thread(s) in ${seconds.toFixed(1)} s → ${o.out}\n`;
+            },
+          },
+          o,
+        );
       },
     );
 }

@@ -26,9 +26,9 @@ import { openNiftiSeries } from "../../engine/voxelwise/index.js";
 import { readCurveCsv } from "../../io/curveTable.js";
 import { readNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
+import { type MapCommandOptions, runMapCommand } from "../mapCommand.js";
 import { parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
-import { type MapCommandOptions, runMapCommand } from "./relax.js";
 
 const AIF_INPUTS = ["signal", "deltaR2star", "concentration"] as const;
 
@@ -322,6 +322,6 @@ export function register(program: Command): void {
       }
       const options: DscVoxelOptions = { ...p.options, aif: p.aif, dtS: p.dtS, leakageReference };
       dscVoxelModel.validate?.(options, n);
-      await runMapCommand(input, "dsc", options, o, "dsc map");
+      await runMapCommand({ input, model: "dsc", options, label: "dsc map" }, o);
     });
 }

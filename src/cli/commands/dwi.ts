@@ -11,9 +11,10 @@ import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { ADC_METHODS, AdcFitter, IVIM_METHODS, IvimFitter } from "../../core/mri/diffusion.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
+import { type MapCommandOptions, runMapCommand } from "../mapCommand.js";
 import { parseChoice, parseNumberList, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
-import { type MapCommandOptions, readCurveCsv, runMapCommand } from "./relax.js";
+import { readCurveCsv } from "./relax.js";
 
 function methodFor(model: "adc" | "ivim", raw: string | undefined): string {
   if (raw === undefined) return model === "adc" ? "log-linear" : "full";
@@ -117,11 +118,13 @@ export function register(program: Command): void {
         if (bValues.some((b) => b < 0))
           throw new InputError({ field: "--b-values", value: o.bValues, expected: "b-values ≥ 0" });
         await runMapCommand(
-          input,
-          "dwi",
-          { bValues, model, method, ...(model === "ivim" ? { bThreshold } : {}) },
+          {
+            input,
+            model: "dwi",
+            options: { bValues, model, method, ...(model === "ivim" ? { bThreshold } : {}) },
+            label: "dwi map",
+          },
           o,
-          "dwi map",
         );
       },
     );

@@ -5,103 +5,19 @@
  * `eprscope relax map <echoes.nii.gz> --te-ms LIST --out DIR [--model] [--mask M] [--threads N]`
  * → DIR/T2_ms.nii.gz, R2_per_s.nii.gz, S0.nii.gz (+ offset / noise_floor), status.nii.gz and
  * relax_map.json, through the voxelwise engine (model "relax").
- * Also exports the helpers shared by the dwi command: curve-CSV reading and map running.
+ * Also re-exports the curve-CSV reader the dwi command uses.
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { voxelCount3d } from "../../core/image/volume.js";
 import { RELAX_MODELS, RelaxFitter } from "../../core/mri/relaxometry.js";
-import { openNiftiSeries, runVoxelMap, writeVoxelMaps } from "../../engine/voxelwise/index.js";
 import { readCurveCsv } from "../../io/curveTable.js";
-import { readNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
+import { type MapCommandOptions, runMapCommand } from "../mapCommand.js";
 import { parseChoice, parseNumberList, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
 /** A CSV with an axis column (te_ms, b_s_per_mm2, time_s) and one column per curve. */
 export { readCurveCsv };
-
-export interface MapCommandOptions {
-  out: string;
-  mask?: string;
-  threads?: string;
-  chunkSize?: string;
-  json?: boolean;
-}
-
-/** Read a 4D series slab-wise, fit `model` voxelwise through the engine, write maps + sidecar. */
-export async function runMapCommand(
-  input: string,
-  model: string,
-  options: unknown,
-  o: MapCommandOptions,
-  label: string,
-): Promise<void> {
-  const inputs = [input, ...(o.mask ? [o.mask] : [])];
-  assertOutputOutsideInputs(o.out, inputs, { outputIsFolder: true });
-  const threads =
-    o.threads !== undefined
-      ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
-      : undefined;
-  const chunkSize =
-    o.chunkSize !== undefined
-      ? parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true })
-      : undefined;
-  const series = await openNiftiSeries(input);
-  try {
-    const mask = o.mask ? readNifti(o.mask) : null;
-    if (mask && voxelCount3d(mask) !== series.nVoxels)
-      throw new InputError({
-        file: o.mask,
-        field: "dims",
-        value: mask.dims,
-        expected: `the grid of ${input} (${series.dims.slice(0, 3).join("×")})`,
-      });
-    const t0 = performance.now();
-    let lastPct = -1;
-    const res = await runVoxelMap({
-      model,
-      options,
-      source: series.source,
-      mask: mask ? mask.data : undefined,
-      threads,
-      chunkSize,
-      onProgress: (done, total) => {
-        const pct = Math.floor((100 * done) / total / 10) * 10;
-        if (pct !== lastPct) {
-          lastPct = pct;
-          process.stderr.write(`${label}: ${done}/${total} chunks\n`);
-        }
-      },
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    const written = writeVoxelMaps(
-      o.out,
-      res,
-      { dims: series.dims, spacingMm: series.spacingMm, affine: series.affine },
-      { options, extra: { input, ...(o.mask ? { mask: o.mask } : {}), seconds } },
-    );
-    const summary = {
-      model,
-      voxels: res.nVoxels,
-      fitted: res.fitted,
-      status_counts: res.statusCounts,
-      workers: res.workers,
-      seconds,
-      files: written.files,
-      sidecar: written.sidecar,
-      out: o.out,
-    };
-    emit(
-      summary,
-      { json: o.json },
-      () =>
-        `${res.fitted} voxels fitted with ${res.workers} thread(s) in ${seconds.toFixed(1)} s → ${o.out}\n`,
-    );
-  } finally {
-    series.close();
-  }
-}
 
 export function register(program: Command): void {
   const relax = program.command("relax").description("multi-echo T2 / T2* relaxometry (R2 = 1000/T2_ms)");
@@ -166,11 +82,13 @@ export function register(program: Command): void {
       const model = parseChoice("--model", o.model, RELAX_MODELS);
       const sigma = o.sigma !== undefined ? parseNumberOption("--sigma", o.sigma, { min: 0 }) : undefined;
       await runMapCommand(
-        input,
-        "relax",
-        { teMs, model, ...(sigma !== undefined ? { sigma } : {}) },
+        {
+          input,
+          model: "relax",
+          options: { teMs, model, ...(sigma !== undefined ? { sigma } : {}) },
+          label: "relax map",
+        },
         o,
-        "relax map",
       );
     });
 }

@@ -10,15 +10,10 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { voxelCount3d } from "../../core/image/volume.js";
 import { vfaLinear, vfaNonlinear } from "../../core/mri/spgr.js";
 import type { T1VfaOptions } from "../../core/voxel/t1.js";
-import { runVoxelMap } from "../../engine/voxelwise/engine.js";
-import { openNiftiSeries } from "../../engine/voxelwise/niftiSlab.js";
-import { writeVoxelMaps } from "../../engine/voxelwise/writer.js";
 import { numericColumn, readCsv } from "../../io/csv.js";
-import { readNifti } from "../../io/nifti.js";
-import { assertOutputOutsideInputs } from "../../io/safePaths.js";
+import { runMapCommand } from "../mapCommand.js";
 import { parseChoice, parseNumberList, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 
@@ -120,72 +115,39 @@ export function register(program: Command): void {
         const fa = parseFlipAngles(o.faDeg);
         const trS = parseNumberOption("--tr-ms", o.trMs, { min: 0, exclusiveMin: true }) / 1000;
         const method = parseChoice("--method", o.method, ["nonlinear", "linear"] as const);
-        const threads =
-          o.threads !== undefined
-            ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
-            : undefined;
-        const chunkSize = parseNumberOption("--chunk-size", o.chunkSize, { min: 1, integer: true });
-        assertOutputOutsideInputs(o.out, [file, ...(o.b1 ? [o.b1] : []), ...(o.mask ? [o.mask] : [])], {
-          outputIsFolder: true,
-        });
-        const b1 = o.b1 ? readNifti(o.b1) : null;
-        const mask = o.mask ? readNifti(o.mask) : null;
-        const series = await openNiftiSeries(file);
-        const t0 = performance.now();
-        try {
-          if (series.nFrames !== fa.length)
-            throw new InputError({
-              file,
-              field: "volumes",
-              value: series.nFrames,
-              expected: `${fa.length} volumes, one per flip angle in --fa-deg (${fa.join(", ")})`,
-            });
-          for (const [f, img] of [
-            [o.b1, b1],
-            [o.mask, mask],
-          ] as const)
-            if (img && voxelCount3d(img) !== series.nVoxels)
-              throw new InputError({
-                file: f,
-                field: "dims",
-                value: img.dims,
-                expected: `the grid of ${file} (${series.dims.slice(0, 3).join("×")})`,
-              });
-          const options: T1VfaOptions = { faDeg: fa, trS, method, b1: b1 !== null };
-          const res = await runVoxelMap({
+        const options: T1VfaOptions = { faDeg: fa, trS, method, b1: o.b1 !== undefined };
+        await runMapCommand(
+          {
+            input: file,
             model: "t1-vfa",
             options,
-            source: series.source,
-            mask: mask ? mask.data : undefined,
-            covariates: b1 ? { b1: b1.data } : undefined,
-            threads,
-            chunkSize,
-          });
-          const seconds = (performance.now() - t0) / 1000;
-          const { files } = writeVoxelMaps(
-            o.out,
-            res,
-            { dims: series.dims, spacingMm: series.spacingMm, affine: series.affine },
-            { sidecarName: "t1_map.json", options, extra: { input: file, b1: o.b1 ?? null, seconds } },
-          );
-          const summary = {
-            model: "t1-vfa",
-            voxels: res.fitted,
-            status_counts: res.statusCounts,
-            workers: res.workers,
-            seconds,
-            files,
-            out: o.out,
-          };
-          emit(
-            summary,
-            { json: o.json },
-            () =>
+            label: "t1 map",
+            covariates: { b1: o.b1 },
+            check: (series) => {
+              if (series.nFrames !== fa.length)
+                throw new InputError({
+                  file,
+                  field: "volumes",
+                  value: series.nFrames,
+                  expected: `${fa.length} volumes, one per flip angle in --fa-deg (${fa.join(", ")})`,
+                });
+            },
+            sidecarName: "t1_map.json",
+            sidecarExtra: { b1: o.b1 ?? null },
+            summary: (res, seconds, written) => ({
+              model: "t1-vfa",
+              voxels: res.fitted,
+              status_counts: res.statusCounts,
+              workers: res.workers,
+              seconds,
+              files: written.files,
+              out: o.out,
+            }),
+            text: (res, seconds) =>
               `${res.fitted} voxels fitted (${res.statusCounts.ok} ok) with ${res.workers} thread(s) in ${seconds.toFixed(1)} s → ${o.out}\n`,
-          );
-        } finally {
-          series.close();
-        }
+          },
+          o,
+        );
       },
     );
 }

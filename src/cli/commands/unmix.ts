@@ -12,7 +12,6 @@
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { voxelCount3d } from "../../core/image/volume.js";
 import { HB_SPECTRA, oxygenSaturation } from "../../core/optical/photoacoustics.js";
 import {
   buildUnmixingMatrix,
@@ -21,13 +20,9 @@ import {
   unmixSpectrum,
 } from "../../core/optical/spectralUnmixing.js";
 import type { UnmixVoxelOptions } from "../../core/optical/unmixVoxel.js";
-import { runVoxelMap } from "../../engine/voxelwise/engine.js";
-import { openNiftiSeries } from "../../engine/voxelwise/niftiSlab.js";
-import { writeVoxelMaps } from "../../engine/voxelwise/writer.js";
-import { readNifti } from "../../io/nifti.js";
 import { numericTableColumn, readNumericCsv } from "../../io/numericCsv.js";
-import { assertOutputOutsideInputs } from "../../io/safePaths.js";
-import { parseNumberList, parseNumberOption } from "../options.js";
+import { runMapCommand } from "../mapCommand.js";
+import { parseNumberList } from "../options.js";
 import { emit } from "../output.js";
 
 interface UnmixCli {
@@ -150,70 +145,43 @@ export function register(program: Command): void {
           expected: "the wavelength of each volume of the stack",
         });
       const wl = parseNumberList("--wavelengths-nm", o.wavelengthsNm);
-      const threads =
-        o.threads !== undefined
-          ? parseNumberOption("--threads", o.threads, { min: 1, integer: true })
-          : undefined;
-      const inputs = [file, ...(o.spectra ? [o.spectra] : []), ...(o.mask ? [o.mask] : [])];
-      assertOutputOutsideInputs(o.out, inputs, { outputIsFolder: true });
       const mat = matrixFor(wl, o);
-      const mask = o.mask ? readNifti(o.mask) : null;
-      const series = await openNiftiSeries(file);
-      const t0 = performance.now();
-      try {
-        if (series.nFrames !== wl.length)
-          throw new InputError({
-            file,
-            field: "volumes",
-            value: series.nFrames,
-            expected: `${wl.length} volumes, one per --wavelengths-nm entry`,
-          });
-        if (mask && voxelCount3d(mask) !== series.nVoxels)
-          throw new InputError({
-            file: o.mask,
-            field: "dims",
-            value: mask.dims,
-            expected: `the grid of ${file}`,
-          });
-        const options: UnmixVoxelOptions = {
-          names: mat.names,
-          wavelengthNm: mat.wavelengthNm,
-          a: Array.from(mat.a),
-        };
-        const res = await runVoxelMap({
+      const options: UnmixVoxelOptions = {
+        names: mat.names,
+        wavelengthNm: mat.wavelengthNm,
+        a: Array.from(mat.a),
+      };
+      await runMapCommand(
+        {
+          input: file,
           model: "unmix",
           options,
-          source: series.source,
-          mask: mask?.data,
-          threads,
-        });
-        const seconds = (performance.now() - t0) / 1000;
-        const { files } = writeVoxelMaps(
-          o.out,
-          res,
-          { dims: series.dims, spacingMm: series.spacingMm, affine: series.affine },
-          {
-            sidecarName: "unmix_map.json",
-            options,
-            extra: { input: file, spectra: o.spectra ?? null, seconds },
+          label: "unmix",
+          otherInputs: o.spectra ? [o.spectra] : [],
+          check: (series) => {
+            if (series.nFrames !== wl.length)
+              throw new InputError({
+                file,
+                field: "volumes",
+                value: series.nFrames,
+                expected: `${wl.length} volumes, one per --wavelengths-nm entry`,
+              });
           },
-        );
-        emit(
-          {
+          sidecarName: "unmix_map.json",
+          sidecarExtra: { spectra: o.spectra ?? null },
+          summary: (res, seconds, written) => ({
             model: "unmix",
             components: mat.names,
             voxels: res.fitted,
             status_counts: res.statusCounts,
             workers: res.workers,
             seconds,
-            files,
+            files: written.files,
             out: o.out,
-          },
-          { json: o.json },
-          () => `${res.fitted} voxels unmixed into ${mat.names.join(", ")} → ${o.out}\n`,
-        );
-      } finally {
-        series.close();
-      }
+          }),
+          text: (res) => `${res.fitted} voxels unmixed into ${mat.names.join(", ")} → ${o.out}\n`,
+        },
+        { ...o, out: o.out },
+      );
     });
 }
