@@ -192,21 +192,40 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
   let maxBal = 0;
   const reports: TransportReport[] = [];
   const fields: TransportSolution["fields"] = [];
+  // hot loops: locals instead of property loads; per-cell constants of the implicit local update
+  // (1/lhs, dt/V) are recomputed only when dt changes (the last step before a report time)
+  const fA = m.faceA;
+  const fB = m.faceB;
+  const bC = m.bCell;
+  const invV = Float64Array.from(V, (v) => 1 / v);
+  const invLhs = new Float64Array(n);
+  let dtPrev = Number.NaN;
+  let db = 1;
+  let kob = 0;
   for (let ri = 0; ri < times.length; ri++) {
     const tr = times[ri];
     while (t < tr * (1 - 1e-14)) {
       const dt = Math.min(dtMax, tr - t);
+      if (dt !== dtPrev) {
+        dtPrev = dt;
+        db = 1 + dt * koff;
+        kob = (dt * dt * koff * kon) / db;
+        for (let i = 0; i < n; i++) invLhs[i] = 1 / (1 + dt * (kb[i] + kl[i] + kon) - kob);
+      }
       dOut.fill(0);
       for (let f = 0; f < nf; f++) {
-        const flux = ca[f] * c[m.faceA[f]] - cb[f] * c[m.faceB[f]];
-        dOut[m.faceA[f]] += flux;
-        dOut[m.faceB[f]] -= flux;
+        const ia = fA[f];
+        const ib = fB[f];
+        const flux = ca[f] * c[ia] - cb[f] * c[ib];
+        dOut[ia] += flux;
+        dOut[ib] -= flux;
       }
       let stepOut = 0;
       let stepIn = 0;
       for (let f = 0; f < nb; f++) {
-        const flux = bca[f] * c[m.bCell[f]] - bcb[f] * ext[f];
-        dOut[m.bCell[f]] += flux;
+        const ic = bC[f];
+        const flux = bca[f] * c[ic] - bcb[f] * ext[f];
+        dOut[ic] += flux;
         stepOut += flux;
         if (flux < 0) stepIn -= flux;
       }
@@ -219,17 +238,19 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
         });
       let src = 0;
       let lym = 0;
+      const dtKoffDb = (dt * koff) / db;
+      const dtKonDb = (dt * kon) / db;
+      const invDb = 1 / db;
       for (let i = 0; i < n; i++) {
-        const cs = c[i] - (dt / V[i]) * dOut[i];
-        const db = 1 + dt * koff;
-        const lhs = 1 + dt * (kb[i] + kl[i] + kon) - (dt * dt * koff * kon) / db;
-        const cn = (cs + dt * a[i] * cp + (dt * koff * b[i]) / db) / lhs;
-        const bn = (b[i] + dt * kon * cn) / db;
-        src += dt * V[i] * (a[i] * cp - kb[i] * cn);
-        lym += dt * V[i] * kl[i] * cn;
+        const cs = c[i] - dt * invV[i] * dOut[i];
+        const cn = (cs + dt * a[i] * cp + dtKoffDb * b[i]) * invLhs[i];
+        src += V[i] * (a[i] * cp - kb[i] * cn);
+        lym += V[i] * kl[i] * cn;
         c[i] = cn;
-        b[i] = bn;
+        b[i] = b[i] * invDb + dtKonDb * cn;
       }
+      src *= dt;
+      lym *= dt;
       cumSrc += src;
       cumLym += lym;
       cumOut += dt * stepOut;
