@@ -424,8 +424,11 @@ export function levenbergMarquardt(
     }
   }
   const rss = 2 * F;
-  const stderr = standardErrors(model, p, ws, rss, nFree, !needJ, lower, upper, central, opts.typicalScale);
-  if (status === "converged" && stderr === undefined && n > nFree) {
+  const wantStderr = opts.standardErrors !== false;
+  const stderr = wantStderr
+    ? standardErrors(model, p, ws, rss, nFree, !needJ, lower, upper, central, opts.typicalScale)
+    : undefined;
+  if (wantStderr && status === "converged" && stderr === undefined && n > nFree) {
     // a stop on a plateau where a parameter has no influence is not an optimum we can vouch for
     status = "singular";
     message = `${message}; Jacobian rank-deficient at the solution (a parameter is not identifiable)`;

@@ -56,4 +56,7 @@ export interface LmOptions {
   finiteDifferences?: "forward" | "central";
   /** typical magnitude of each parameter, sets the finite-difference step near 0 (default 1e-8) */
   typicalScale?: Float64Array;
+  /** compute standard errors (and flag a rank-deficient optimum as "singular"); default true.
+   *  false for intermediate fits whose result only seeds another fit */
+  standardErrors?: boolean;
 }

@@ -53,6 +53,8 @@ export interface IvimBounds {
 /** D* starts of the segmented stage and extra starts of the full fit (besides the segmented solution) */
 const SEG_DSTAR_STARTS = [0.03];
 const FULL_EXTRA_STARTS: number[] = [];
+/** relative ftol/xtol of the IVIM fits (scipy.optimize.leastsq, used by dipy, stops at 1.49e-8) */
+const IVIM_TOL = 1e-10;
 
 export const DEFAULT_IVIM_BOUNDS: IvimBounds = { f: [0, 1], D: [0, 0.005], Dstar: [0.005, 0.2] };
 
@@ -250,8 +252,12 @@ export class IvimFitter {
       upper: this.upper,
       fixed: [false, false, true, false],
       maxIterations,
+      ftol: IVIM_TOL,
+      xtol: IVIM_TOL,
+      // the segmented stage only seeds the full fit: no standard errors
+      standardErrors: this.method === "segmented",
     };
-    this.fullOpts = { lower: this.lower, upper: this.upper, maxIterations };
+    this.fullOpts = { lower: this.lower, upper: this.upper, maxIterations, ftol: IVIM_TOL, xtol: IVIM_TOL };
     let iMin = 0;
     for (let i = 1; i < this.b.length; i++) if (this.b[i] < this.b[iMin]) iMin = i;
     this.iMinB = iMin;
