@@ -179,3 +179,109 @@ export function writeDemoDce(dir: string, demo: DemoStudy): void {
   }
   writeFileSync(join(dir, "truth", "dce_truth.csv"), `${truthRows.join("\n")}\n`);
 }
+
+/** QIBA DCE DRO v6-like checkerboard lists (Ktrans in 1/min, ve) and the patch size (voxels) */
+export const CHECKERBOARD = {
+  ktransPerMin: [0.01, 0.02, 0.05, 0.1, 0.2, 0.35],
+  ve: [0.01, 0.05, 0.1, 0.2, 0.5],
+  vp: 0.01,
+  patch: 10,
+};
+
+/**
+ * QIBA-style checkerboard (after the QIBA DCE-MRI digital reference object v6, Barboriak et al.):
+ * patches of `patch`×`patch` voxels (one slice) take every combination of the Ktrans list
+ * (along x) × the ve list (along y) at a fixed vp, on the acquisition of the tumour phantom
+ * (DCE: 60 frames at 4 s, SPGR TR 4 ms / FA 15°, r1 4.5 /s/mM, Parker blood AIF with Hct 0.45,
+ * arrival 20 s), with a uniform T1,0 = DCE.t10S. Noise-free unless `snr` is given: then
+ * Gaussian noise of σ = S_baseline/snr on the signal. Writes `base`_dyn/_t1/_mask under dce/ and
+ * the truth maps under truth/, as writeDceDataset does; returns the grid and file list.
+ */
+export function writeDceCheckerboard(
+  dir: string,
+  base: string,
+  opts: {
+    ktransPerMin?: number[];
+    ve?: number[];
+    vp?: number;
+    patch?: number;
+    snr?: number;
+    rng?: Rng;
+  } = {},
+): { dims: number[]; files: string[]; ktransPerMin: number[]; ve: number[]; vp: number; patch: number } {
+  const kList = opts.ktransPerMin ?? CHECKERBOARD.ktransPerMin;
+  const veList = opts.ve ?? CHECKERBOARD.ve;
+  const vpv = opts.vp ?? CHECKERBOARD.vp;
+  const patch = opts.patch ?? CHECKERBOARD.patch;
+  const rng = opts.rng ?? new Rng(1);
+  const nx = patch * kList.length;
+  const ny = patch * veList.length;
+  const nvox = nx * ny;
+  const t = dceTimeS();
+  const tMin = t.map((v) => v / 60);
+  const cp = bloodToPlasma(parkerAif(t, DCE.arrivalS), DCE.hct);
+  const scratch = createScratch(t.length);
+  const ct = new Float64Array(t.length);
+  const dyn = new Float32Array(nvox * t.length);
+  const kMap = new Float32Array(nvox);
+  const veMap = new Float32Array(nvox);
+  const vpMap = new Float32Array(nvox).fill(vpv);
+  const s0 = spgrSignal(1000, 1 / DCE.t10S, DCE.trMs / 1000, DCE.faDeg);
+  const sigma = opts.snr !== undefined && Number.isFinite(opts.snr) ? s0 / opts.snr : 0;
+  // one curve per patch (noise-free), copied to its voxels
+  const curves = kList.map((k) =>
+    veList.map((ve) => {
+      predict("etofts", [k, ve, vpv], tMin, cp, ct, scratch);
+      return Float64Array.from(ct, (c) =>
+        spgrSignal(1000, 1 / DCE.t10S + DCE.r1 * c, DCE.trMs / 1000, DCE.faDeg),
+      );
+    }),
+  );
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      const v = i + nx * j;
+      const a = Math.floor(i / patch);
+      const b = Math.floor(j / patch);
+      kMap[v] = kList[a];
+      veMap[v] = veList[b];
+      const sig = curves[a][b];
+      for (let f = 0; f < t.length; f++) dyn[f * nvox + v] = sig[f] + (sigma > 0 ? sigma * rng.normal() : 0);
+    }
+  const affine = identityAffine(SPACING);
+  const vol3 = { dims: [nx, ny, 1], spacingMm: SPACING, affine };
+  writeNifti(
+    join(dir, `${base}_dyn.nii.gz`),
+    { ...vol3, dims: [nx, ny, 1, t.length], data: dyn, frameS: DCE.frameS } as Volume,
+    { description: "DCE SPGR signal (a.u.), QIBA-style checkerboard" },
+  );
+  writeNifti(
+    join(dir, `${base}_t1.nii.gz`),
+    { ...vol3, data: new Float32Array(nvox).fill(DCE.t10S) } as Volume,
+    {
+      description: "T1 (s)",
+    },
+  );
+  writeNifti(join(dir, `${base}_mask.nii.gz`), { ...vol3, data: new Float32Array(nvox).fill(1) } as Volume, {
+    datatype: "uint8",
+    description: "checkerboard mask",
+  });
+  const truthBase = base.replace(/^dce\//, "truth/");
+  mkdirSync(join(dir, truthBase, ".."), { recursive: true });
+  writeNifti(join(dir, `${truthBase}_Ktrans_per_min.nii.gz`), { ...vol3, data: kMap } as Volume, {
+    description: "truth Ktrans (1/min)",
+  });
+  writeNifti(join(dir, `${truthBase}_ve.nii.gz`), { ...vol3, data: veMap } as Volume, {
+    description: "truth ve",
+  });
+  writeNifti(join(dir, `${truthBase}_vp.nii.gz`), { ...vol3, data: vpMap } as Volume, {
+    description: "truth vp",
+  });
+  return {
+    dims: [nx, ny, 1, t.length],
+    files: [`${base}_dyn.nii.gz`, `${base}_t1.nii.gz`, `${base}_mask.nii.gz`],
+    ktransPerMin: [...kList],
+    ve: [...veList],
+    vp: vpv,
+    patch,
+  };
+}
