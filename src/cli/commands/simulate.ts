@@ -9,7 +9,8 @@
  *    standard errors, identifiability status, predicted vs measured;
  *  - transport: particle delivery into a tumour (IFP → convection, pore-theory extravasation,
  *    diffusion, binding) in a sphere (--radius-mm) or an image mask (--mask NIfTI, optional
- *    --vascular-map NIfTI), driven by a mono-exponential plasma curve or the PBPK blood curve.
+ *    --vascular-map NIfTI), driven by a mono-exponential plasma curve or the PBPK blood curve;
+ *  - network: vascular-network DCE simulation (simulateNetwork.ts).
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
@@ -27,6 +28,7 @@ import { readNifti, writeNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
 import { parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
+import { registerNetwork } from "./simulateNetwork.js";
 
 const pos = { min: 0, exclusiveMin: true };
 
@@ -275,7 +277,7 @@ function runTransport(o: TransportOpts) {
 export function register(program: Command): void {
   const sim = program
     .command("simulate")
-    .description("transport and nanoparticle PBPK simulations (ifp, pbpk, pbpk-fit, transport)");
+    .description("transport and nanoparticle PBPK simulations (ifp, pbpk, pbpk-fit, transport, network)");
   sim
     .command("ifp")
     .description(
@@ -453,4 +455,5 @@ export function register(program: Command): void {
         return `${r.geometry} (${r.cells} cells), ${t[i]} h: mean ${(r.mean_conc as number[])[i].toPrecision(4)}, rim ${(r.rim_mean_conc as number[])[i].toPrecision(4)}, core ${(r.core_mean_conc as number[])[i].toPrecision(4)} (${r.concentration_unit}); penetration ${(r.penetration_depth_um as number[])[i].toFixed(1)} µm; mass balance ${(r.mass_balance_rel_error as number).toExponential(1)}\n`;
       });
     });
+  registerNetwork(sim);
 }
