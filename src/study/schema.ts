@@ -130,9 +130,10 @@ export const scanSchema = z.strictObject({
   labels: relPath.optional(),
   /**
    * what the scan measures: "activity" (kBq/mL), "dce", "t1map", "multi-echo" (R2/R2*, e.g. pre/post
-   * ferumoxytol), "dwi", "ceus" (cine or time–intensity curves), "swe" (shear-wave speed), "prf"
-   * (MR thermometry phase), "r1-series" (release from R1), "multispectral" (optical stacks),
-   * "histology" (stained sections), "planar" (gamma-camera whole-body views)
+   * ferumoxytol), "dwi", "dsc" (T2* first-pass perfusion), "ceus" (cine or time–intensity curves),
+   * "swe" (shear-wave speed), "prf" (MR thermometry phase), "r1-series" (release from R1),
+   * "multispectral" (optical stacks), "histology" (stained sections), "planar" (gamma-camera
+   * whole-body views)
    */
   purpose: z
     .enum([
@@ -142,6 +143,7 @@ export const scanSchema = z.strictObject({
       "t1map",
       "multi-echo",
       "dwi",
+      "dsc",
       "ceus",
       "swe",
       "prf",

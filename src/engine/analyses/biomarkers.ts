@@ -4,6 +4,8 @@
  * here (one line per biomarker), and stratification correlates it with tumour %ID/g and reports
  * `<name>_vs_accumulation.<pearson|spearman>.<r|ci_lower|ci_upper|p|n>`.
  */
+import { DSC_BIOMARKERS } from "./dsc.js";
+
 export interface LesionBiomarker {
   /** analysis kind whose rows carry it, e.g. "dce" */
   kind: string;
@@ -81,4 +83,5 @@ export const LESION_BIOMARKERS: LesionBiomarker[] = [
     unit: "kPa",
     description: "SWE Young's modulus (3ρc²)",
   },
+  ...DSC_BIOMARKERS,
 ];

@@ -6,6 +6,7 @@
  */
 import type { Planner } from "../task.js";
 import { planCeus } from "./ceus.js";
+import { planDsc } from "./dsc.js";
 import { planDwi } from "./dwi.js";
 import { planFerumoxytol } from "./ferumoxytol.js";
 import { planFerumoxytolCompanion } from "./ferumoxytolCompanion.js";
@@ -23,6 +24,7 @@ export const MODALITY_PLANNERS: Planner[] = [
   planFerumoxytolCompanion,
   planCeus,
   planDwi,
+  planDsc,
   planSwe,
   planRelease,
   planOptical,

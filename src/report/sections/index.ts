@@ -6,6 +6,7 @@
  */
 import type { ReportInput } from "../htmlReport.js";
 import { ceusSection } from "./ceus.js";
+import { dscSection } from "./dsc.js";
 import { dwiSection } from "./dwi.js";
 import { ferumoxytolSection } from "./ferumoxytol.js";
 import { histologySection } from "./histology.js";
@@ -31,6 +32,7 @@ export const REPORT_SECTIONS: ReportSection[] = [
   ferumoxytolSection,
   ceusSection,
   dwiSection,
+  dscSection,
   sweSection,
   releaseSection,
   opticalSection,

@@ -9,6 +9,7 @@ import type { Rng } from "../../../core/random.js";
 import type { Sample, Scan } from "../../schema.js";
 import type { DemoStudy } from "../generate.js";
 import { ceusArm } from "./ceus.js";
+import { dscArm } from "./dsc.js";
 import { dwiArm } from "./dwi.js";
 import { ferumoxytolArm } from "./ferumoxytol.js";
 import { histologyArm } from "./histology.js";
@@ -37,6 +38,7 @@ export const DEMO_ARMS: DemoArm[] = [
   ferumoxytolArm,
   ceusArm,
   dwiArm,
+  dscArm,
   sweArm,
   releaseArm,
   opticalArm,
