@@ -98,8 +98,11 @@ export class OsvdDeconvolver {
       for (let i = 0; i < n; i++) uy += u[i * L + m] * tissue[i];
       coef[m] = sv[m] > 1e-12 * smax ? uy / sv[m] : 0;
     }
-    // add components from the largest singular value down; keep the least truncated solution
-    // whose oscillation index meets the target (Wu 2003: raise the threshold until O ≤ OI)
+    // add components from the largest singular value down and stop before the first solution
+    // whose oscillation index exceeds the target (Wu 2003: raise the threshold until O ≤ OI).
+    // Taking the least truncated solution that meets the target anywhere in the sweep is wrong:
+    // a barely truncated solution dominated by one late spike has a small index (it is
+    // normalised by the spike's own height) and gave CBF 3–19× the truth at 0.5 s frames.
     acc.fill(0);
     let bestM = -1;
     let bestO = Number.POSITIVE_INFINITY;
@@ -109,10 +112,12 @@ export class OsvdDeconvolver {
       for (let i = 0; i < L; i++) acc[i] += coef[m] * v[i * L + m];
       const o = oscillationIndex(acc);
       if (m === 0) firstO = o;
-      if (o <= oi) {
-        bestM = m;
-        bestO = o;
-      }
+      // a solution with no positive value (O = ∞: e.g. a noise-dominated DC term) is not an
+      // oscillation: go on; the first finite index over the target ends the sweep
+      if (o === Number.POSITIVE_INFINITY && bestM < 0) continue;
+      if (o > oi) break;
+      bestM = m;
+      bestO = o;
     }
     const kept = bestM >= 0 ? bestM + 1 : 1;
     const out = residue ?? new Float64Array(L);
