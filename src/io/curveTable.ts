@@ -1,6 +1,7 @@
 /**
  * A table of curves: one axis column (`time_s`, `te_ms`, `b_s_per_mm2`, `wavelength_nm`, …) then
- * one column per curve, read with the fast numeric CSV reader (empty cells are missing: NaN).
+ * one column per curve, read with the fast numeric CSV reader (an empty cell is refused with its row
+ * and column: a fit never runs on a silently shortened curve; `ceus fit` reads gaps on purpose).
  * The one reader behind every `<command> fit <curves.csv>` style input.
  */
 import { InputError } from "../core/errors.js";
