@@ -34,7 +34,11 @@ export function ranks(v: ArrayLike<number>): Float64Array {
   return r;
 }
 
-export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** centred cross- and auto-products Σ(x−x̄)(y−ȳ), Σ(x−x̄)², Σ(y−ȳ)² */
+export function centredProducts(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { sxy: number; sxx: number; syy: number } {
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -54,6 +58,11 @@ export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
+  return { sxy, sxx, syy };
+}
+
+export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const { sxy, sxx, syy } = centredProducts(x, y);
   return sxy / Math.sqrt(sxx * syy);
 }
 

@@ -23,7 +23,9 @@
  * Limitation: frames displaced together by the same shift correlate with each other; a run of
  * such frames is caught only by the intensity test or with a fixed reference frame.
  */
+
 import { InputError } from "../errors.js";
+import { centredProducts } from "../stats/correlation.js";
 
 export interface FrameRejectionOptions {
   /** absolute floor of the correlation with the reference (default 0.5) */
@@ -93,25 +95,7 @@ export function checkRejectionOptions(o: FrameRejectionOptions, nFrames: number)
 
 /** Pearson r of two equally long vectors (1 when both are constant, 0 when one is) */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i] - mx;
-    const b = y[i] - my;
-    sxy += a * b;
-    sxx += a * a;
-    syy += b * b;
-  }
+  const { sxy, sxx, syy } = centredProducts(x, y);
   if (sxx === 0 && syy === 0) return 1;
   if (sxx === 0 || syy === 0) return 0;
   return sxy / Math.sqrt(sxx * syy);
