@@ -18,6 +18,7 @@ import { planPlanar } from "./planar.js";
 import { planRelease } from "./release.js";
 import { planSegmentation } from "./segmentation.js";
 import { planSwe } from "./swe.js";
+import { planTumourTransport } from "./tumourTransport.js";
 
 export const MODALITY_PLANNERS: Planner[] = [
   planFerumoxytol,
@@ -30,6 +31,7 @@ export const MODALITY_PLANNERS: Planner[] = [
   planOptical,
   planHistology,
   planPbpk,
+  planTumourTransport,
   planPlanar,
   planSegmentation,
   planGroupComparison,

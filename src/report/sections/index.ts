@@ -15,6 +15,7 @@ import { pbpkSection } from "./pbpk.js";
 import { planarSection } from "./planar.js";
 import { releaseSection } from "./release.js";
 import { sweSection } from "./swe.js";
+import { tumourTransportSection } from "./tumourTransport.js";
 
 export interface SectionContext {
   /** add a figure; returns its <figure> HTML with the running figure number */
@@ -38,5 +39,6 @@ export const REPORT_SECTIONS: ReportSection[] = [
   opticalSection,
   histologySection,
   pbpkSection,
+  tumourTransportSection,
   planarSection,
 ];
