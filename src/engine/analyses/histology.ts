@@ -79,6 +79,7 @@ export function planHistology(ls: LoadedStudy): Task[] {
               stainIndex: set.names.indexOf("methyl_blue"),
               threshold: "otsu",
               umPerPx: um,
+              overlay: join(outDir, `${scan.id}_collagen.png`),
             });
             rows.push(
               row(H, subject, roi, "collagen_fraction", r.area_fraction, "1"),
