@@ -1,7 +1,9 @@
 /**
  * Save an ROI drawn in the workspace (a NIfTI on the scan's grid, voxels > 0 inside) as a label
  * map the next `run` uses: the scan's label map (if any) with the drawn voxels set to the ROI's
- * label, written as a NEW file rois/<subject>_labels_v<n>.nii.gz (temp file + rename, never over
+ * label (or, when the scan has no `labels`, the CT pipeline's results/labels/<scan>.nii.gz when it
+ * lies on the scan's grid, so a drawn ROI never drops the segmented organs), written as a NEW
+ * file rois/<subject>_labels_v<n>.nii.gz (temp file + rename, never over
  * an existing or input file), then study.json updated atomically (validated, temp + rename): the
  * ROI added to `rois` (or its voxels replaced when an ROI of that name exists) and `labels` of
  * the subject's scans that shared the old label map pointed at the new one. Returns the ROI's
@@ -83,9 +85,15 @@ export function saveDrawnRoi(studyDir: string, scanId: string, input: DrawnRoi):
   const existing = study.rois.find((r) => r.id === id);
   const label = existing?.label ?? Math.max(0, ...study.rois.map((r) => r.label ?? 0)) + 1;
   if (label > 255) throw new InputError({ field: "rois", value: label, expected: "at most 255 labels" });
-  const base = scan.labels ? readNifti(join(ls.dir, scan.labels)) : null;
+  let base = scan.labels ? readNifti(join(ls.dir, scan.labels)) : null;
   if (base && !sameGrid(base, image))
     throw new InputError({ file: scan.labels, expected: `a label map on the grid of ${scan.files[0]}` });
+  // no label map in study.json: start from the segmentation pipeline's (engine/analyses/segmentation)
+  const pipeline = join(ls.dir, "results", "labels", `${scan.id}.nii.gz`);
+  if (!base && existsSync(pipeline)) {
+    const p = readNifti(pipeline);
+    if (sameGrid(p, image)) base = p;
+  }
   const merged = new Float32Array(n);
   let voxels = 0;
   for (let v = 0; v < n; v++) {

@@ -24,6 +24,7 @@ import { registerResults } from "./routes/results.js";
 import { registerRois } from "./routes/rois.js";
 import { registerRun } from "./routes/run.js";
 import { registerScans } from "./routes/scans.js";
+import { registerSlides } from "./routes/slides.js";
 import { registerStudy } from "./routes/study.js";
 import { isLocalHost, makeGuard } from "./security.js";
 
@@ -66,6 +67,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     registerCurve,
     registerMaps,
     registerScans,
+    registerSlides,
     registerRois,
     registerRun,
     registerQueue,

@@ -1,11 +1,12 @@
 /**
  * POST /api/scans/:id/rois { name, kind?, niftiBase64 } — save an ROI drawn in the workspace as a
  * new label map referenced from study.json (engine/roiSave: atomic, never over an input) and
- * answer its statistics at once.
+ * answer its statistics at once. The threshold-grow preview (routes/roiGrow.ts) is registered here.
  */
 import { z } from "zod";
 import { saveDrawnRoi } from "../../engine/roiSave.js";
 import type { RouteContext } from "../context.js";
+import { registerRoiGrow } from "./roiGrow.js";
 
 const body = z.strictObject({
   name: z.string().min(1).max(80),
@@ -13,7 +14,9 @@ const body = z.strictObject({
   niftiBase64: z.string().min(1),
 });
 
-export function registerRois({ app, studyDir }: RouteContext): void {
+export function registerRois(ctx: RouteContext): void {
+  const { app, studyDir } = ctx;
+  registerRoiGrow(ctx); // POST /api/scans/:id/rois/grow (threshold-grown ROI preview)
   app.post("/api/scans/:id/rois", async (req, reply) => {
     const { id } = req.params as { id: string };
     const b = body.safeParse(req.body ?? {});

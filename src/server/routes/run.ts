@@ -11,10 +11,13 @@ import { openResultStore } from "../../store/open.js";
 import type { AsyncResultStore } from "../../store/types.js";
 import { loadStudy } from "../../study/load.js";
 import type { RouteContext } from "../context.js";
+import { registerProvenance } from "./provenance.js";
 
 const runBody = z.strictObject({ force: z.boolean().optional(), only: z.array(z.string()).optional() });
 
-export function registerRun({ app, studyDir, db }: RouteContext): void {
+export function registerRun(ctx: RouteContext): void {
+  const { app, studyDir, db } = ctx;
+  registerProvenance(ctx); // GET /api/provenance?analysis= (what the last run fitted)
   const runs: { events: RunEvent[]; done: boolean; listeners: Set<(e: string) => void> } = {
     events: [],
     done: true,

@@ -1,9 +1,18 @@
-/** GET /api/study, /api/subjects, /api/timeline — the study model as the workspace reads it. */
+/**
+ * GET /api/study, /api/subjects, /api/timeline — the study model as the workspace reads it; the
+ * analysis settings (routes/settings.ts) and a scan's anatomy / %ID/cc scale (routes/anatomy.ts)
+ * are registered here too.
+ */
 import { loadStudy } from "../../study/load.js";
 import { studyTimeline } from "../../study/timeline.js";
 import type { RouteContext } from "../context.js";
+import { registerAnatomy } from "./anatomy.js";
+import { registerSettings } from "./settings.js";
 
-export function registerStudy({ app, studyDir }: RouteContext): void {
+export function registerStudy(ctx: RouteContext): void {
+  const { app, studyDir } = ctx;
+  registerSettings(ctx); // GET/PUT /api/settings
+  registerAnatomy(ctx); // GET /api/scans/:id/anatomy, /api/scans/:id/scale
   app.get("/api/study", async () => {
     const s = loadStudy(studyDir).study;
     return {

@@ -1,14 +1,24 @@
 /**
  * Study navigator: subjects (id, group, number of scans) with a filter; clicking a subject
  * selects it and lists its scans grouped by modality/purpose, then by time point relative to
- * the subject's first administration ("4 h p.i.", "−1 d"); clicking a scan opens it.
+ * the subject's first administration ("4 h p.i.", "−1 d"); clicking a scan opens it. Volume
+ * scans carry a ⊕ button that adds them to the side-by-side comparison (marked while compared),
+ * and a group of two or more volumes a "compare all" button (its first four scans).
  */
 import type { Scan, StudyInfo, Subject } from "../api.js";
 
 export interface NavigatorEvents {
   onSubject(subject: Subject): void;
   onScan(scan: Scan): void;
+  /** ⊕: add the scan to (or remove it from) the side-by-side comparison */
+  onCompare?(scan: Scan): void;
+  /** "compare all": compare these scans side by side */
+  onCompareGroup?(scans: Scan[]): void;
+  /** whether a scan is in the comparison (its ⊕ is marked) */
+  isCompared?(id: string): boolean;
 }
+
+const isVolume = (s: Scan) => /\.nii(\.gz)?$/i.test(s.files[0]);
 
 /** time of a scan relative to the subject's first administration, as a short label */
 export function timePoint(study: StudyInfo, scan: Scan): string {
@@ -124,6 +134,29 @@ export class Navigator {
           this.ev.onScan(sc);
         };
         li.append(b);
+        if (this.ev.onCompare && isVolume(sc)) {
+          const c = document.createElement("button");
+          c.className = "compare-add";
+          c.dataset.compareScan = sc.id;
+          const on = this.ev.isCompared?.(sc.id) ?? false;
+          c.setAttribute("aria-pressed", String(on));
+          c.textContent = on ? "✓" : "⊕";
+          c.title = on ? `remove ${sc.id} from the comparison` : `compare ${sc.id} side by side (up to 4)`;
+          c.onclick = () => this.ev.onCompare?.(sc);
+          li.append(c);
+        }
+        ul.append(li);
+      }
+      const volumes = list.filter(isVolume);
+      if (this.ev.onCompareGroup && volumes.length >= 2) {
+        const li = document.createElement("li");
+        const c = document.createElement("button");
+        c.className = "compare-group";
+        c.dataset.compareGroup = name;
+        c.textContent = "⇆ compare";
+        c.title = `${subj.id}: ${name} side by side (${Math.min(4, volumes.length)} scans, linked crosshair, one colour scale)`;
+        c.onclick = () => this.ev.onCompareGroup?.(volumes.slice(0, 4));
+        li.append(c);
         ul.append(li);
       }
       d.append(ul);

@@ -3,8 +3,14 @@
  * layer, undo, then save: the drawing (a NIfTI on the scan's grid) goes to POST
  * /api/scans/:id/rois, which writes a new label map referenced from study.json (used by the
  * next run) and answers the ROI's statistics, shown at once.
+ * Threshold grow: the last clicked voxel is the seed; "grow" asks POST /api/scans/:id/rois/grow
+ * for the 6-connected region above a % of the seed value (or inside an absolute interval) on the
+ * image or one of its maps, loads it into the drawing layer as the preview (editable with the
+ * pen and eraser) and shows its statistics (voxels, volume, mean ± SD, %ID/cc) at once; "save
+ * ROI" then saves it like a drawn ROI.
  */
-import { api, type Scan, type StudyInfo } from "../api.js";
+import { NVImage } from "@niivue/niivue";
+import { api, type GrowBody, type GrownRoi, type Scan, type StudyInfo } from "../api.js";
 import { fmtNum } from "./colorbar.js";
 import type { Viewer } from "./viewer.js";
 
@@ -16,8 +22,18 @@ function base64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+function fromBase64(b64: string): ArrayBuffer {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out.buffer;
+}
+
 export class RoiTools {
   private scan: Scan | null = null;
+  private seed: [number, number, number] | null = null;
+  /** the last grown region (its statistics stay shown until the drawing is saved or changed) */
+  grown: GrownRoi | null = null;
 
   constructor(
     private viewer: Viewer,
@@ -31,7 +47,16 @@ export class RoiTools {
       '<label>kind <select id="roi-kind"><option>tumour</option><option>organ</option><option>reference</option><option>other</option></select></label>' +
       '<button id="roi-draw" aria-pressed="false">draw</button><button id="roi-erase" aria-pressed="false">erase</button>' +
       '<label><input id="roi-filled" type="checkbox" checked> filled</label>' +
-      '<button id="roi-undo">undo</button><button id="roi-save">save ROI</button></div><div id="roi-result" class="muted">Open a scan to draw an ROI on it.</div>';
+      '<button id="roi-undo">undo</button><button id="roi-save">save ROI</button></div>' +
+      '<div class="toolbar" id="grow-tools" title="threshold grow: 6-connected region from the seed voxel">' +
+      '<span id="grow-seed" class="muted">grow: click a seed voxel</span>' +
+      '<label>threshold <select id="grow-mode"><option value="percent">≥ % of seed</option><option value="absolute">absolute</option></select></label>' +
+      '<input id="grow-value" type="number" step="any" value="50" aria-label="threshold"> <span id="grow-unit">%</span>' +
+      '<label id="grow-max-label" hidden>to <input id="grow-max" type="number" step="any" placeholder="∞" aria-label="upper threshold"></label>' +
+      '<label>on <select id="grow-source"><option value="image">image</option></select></label>' +
+      '<button id="roi-grow" disabled>grow</button></div>' +
+      '<div id="grow-result" class="muted"></div>' +
+      '<div id="roi-result" class="muted">Open a scan to draw an ROI on it.</div>';
     const nv = this.viewer.nv;
     const mode = (pen: number | null) => {
       nv.setDrawingEnabled(pen !== null);
@@ -44,13 +69,102 @@ export class RoiTools {
     $("roi-erase").onclick = () => mode($("roi-erase").getAttribute("aria-pressed") === "true" ? null : 0);
     $("roi-undo").onclick = () => nv.drawUndo();
     $("roi-save").onclick = () => void this.save().finally(() => mode(null));
+    $<HTMLSelectElement>("grow-mode").onchange = () => this.updateGrowUnit();
+    $("roi-grow").onclick = () => void this.grow();
   }
 
-  setScan(scan: Scan): void {
+  /** the seed of the next grow: the voxel last clicked in the viewer */
+  setSeed(ijk: [number, number, number]): void {
+    this.seed = ijk;
+    $("grow-seed").textContent = `seed voxel ${ijk.join(", ")}`;
+    $("grow-seed").className = "";
+    $<HTMLButtonElement>("roi-grow").disabled = !this.scan;
+    document.body.dataset.growSeed = ijk.join(",");
+  }
+
+  private updateGrowUnit(): void {
+    const abs = $<HTMLSelectElement>("grow-mode").value === "absolute";
+    const src = $<HTMLSelectElement>("grow-source").value;
+    const map = this.viewer.maps.find((m) => m.name === src);
+    const unit = src === "image" ? String(this.imageUnit ?? "") : (map?.unit ?? "");
+    $("grow-unit").textContent = abs ? unit : "%";
+    $("grow-unit").title = abs ? "" : "per cent of the seed voxel's value";
+    $("grow-max-label").hidden = !abs;
+  }
+
+  private imageUnit: string | undefined;
+
+  async grow(): Promise<void> {
+    const scan = this.scan;
+    const out = $("grow-result");
+    if (!scan || !this.seed) {
+      out.textContent = "Click a seed voxel in the viewer first.";
+      return;
+    }
+    const value = Number($<HTMLInputElement>("grow-value").value);
+    const maxText = $<HTMLInputElement>("grow-max").value.trim();
+    const source = $<HTMLSelectElement>("grow-source").value;
+    const body: GrowBody =
+      $<HTMLSelectElement>("grow-mode").value === "absolute"
+        ? { seed: this.seed, mode: "absolute", min: value, ...(maxText ? { max: Number(maxText) } : {}) }
+        : { seed: this.seed, mode: "percent", percent: value };
+    if (source !== "image") body.source = source;
+    else body.frame = this.viewer.currentFrame;
+    out.className = "muted";
+    out.textContent = "growing…";
+    delete document.body.dataset.grown;
+    try {
+      const g = await api.growRoi(scan.id, body);
+      if (this.scan?.id !== scan.id) return;
+      const nv = this.viewer.nv;
+      // NVImage.new's other (defaulted) arguments are declared required in its typings
+      const newImage = NVImage.new as unknown as (buf: ArrayBuffer, name: string) => Promise<NVImage>;
+      const img = await newImage(fromBase64(g.niftiBase64), "grown.nii.gz");
+      nv.setDrawingEnabled(false);
+      if (!nv.loadDrawing(img)) throw new Error("the grown region does not fit the image grid");
+      // the preview in blue (pen colour 3), distinct from hot/warm colour maps and red drawing
+      if (nv.drawBitmap) {
+        nv.drawBitmap = nv.drawBitmap.map((x) => (x ? 3 : 0));
+        nv.refreshDrawing(true);
+      }
+      nv.setDrawOpacity(0.65);
+      this.grown = g;
+      const u = (x: string) => (x === "1" ? "" : ` ${x}`);
+      const range =
+        g.range.max === null ? `≥ ${fmtNum(g.range.min)}` : `${fmtNum(g.range.min)} – ${fmtNum(g.range.max)}`;
+      const pct = g.pctIDperCC
+        ? ` · ${fmtNum(g.pctIDperCC.mean)} ± ${fmtNum(g.pctIDperCC.sd ?? Number.NaN)} %ID/cc (decay-corrected, ${fmtNum(g.pctIDperCC.time_h)} h)`
+        : "";
+      out.className = g.warnings.length ? "warn" : "";
+      out.textContent =
+        `grown on ${g.source.name}${g.source.name === "image" && g.frame ? ` frame ${g.frame}` : ""}: seed ${fmtNum(g.seedValue)}${u(g.unit)}, ${range}${u(g.unit)} → ` +
+        `${g.voxels} voxels, ${fmtNum(g.volume_mm3)} mm³, mean ${fmtNum(g.mean)} ± ${fmtNum(g.sd ?? Number.NaN)}${u(g.unit)}${pct}` +
+        `${g.warnings.length ? ` — ${g.warnings.join("; ")}` : ""}. Edit with draw/erase, then save ROI.`;
+      out.dataset.voxels = String(g.voxels);
+      document.body.dataset.grown = String(g.voxels);
+    } catch (e) {
+      out.className = "warn";
+      out.textContent = String(e);
+    }
+  }
+
+  setScan(scan: Scan, details?: { acquisition?: Record<string, unknown> }): void {
     this.scan = scan;
+    this.seed = null;
+    this.grown = null;
+    this.imageUnit = String(details?.acquisition?.units ?? (scan.modality === "MRI" ? "a.u." : ""));
     this.viewer.nv.setDrawingEnabled(false);
     $("roi-result").textContent =
-      `Draw on ${scan.id}, then save: the ROI joins the study's label map for the next run.`;
+      `Draw on ${scan.id} — or click a seed voxel and grow — then save: the ROI joins the study's label map for the next run.`;
+    $("grow-seed").textContent = "grow: click a seed voxel";
+    $("grow-seed").className = "muted";
+    $("grow-result").textContent = "";
+    $<HTMLButtonElement>("roi-grow").disabled = true;
+    const src = $<HTMLSelectElement>("grow-source");
+    src.replaceChildren(new Option("image", "image"));
+    for (const m of this.viewer.maps.filter((x) => x.unit !== "code"))
+      src.add(new Option(m.unit && m.unit !== "1" ? `${m.name} (${m.unit})` : m.name, m.name));
+    this.updateGrowUnit();
   }
 
   async save(): Promise<void> {

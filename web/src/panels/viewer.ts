@@ -3,7 +3,8 @@
  * map the server lists for it (GET /api/scans/:id/maps), colour map, opacity, threshold (overlay
  * cal_min/cal_max; values below the minimum are transparent), window/level of the image, a
  * colour bar with title and unit, a readout under the cursor (values with units, voxel, world
- * mm), a thin optional crosshair, an organ legend for label maps (names from the study's ROIs),
+ * mm), a thin optional crosshair, an organ legend for label maps (study.json's `labels`, else the
+ * CT pipeline's map listed with unit "label"; names from the study's ROIs),
  * a coronal MIP for SPECT/PET and the frame slider for 4D series. Click → onVoxel (curve).
  */
 import { type NiiVueLocation, Niivue, type NVImage } from "@niivue/niivue";
@@ -13,6 +14,8 @@ import { drawColorbar, fmtNum } from "./colorbar.js";
 import { drawMip } from "./mip.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** engine/mapsList: the unit of an organ label map (the CT pipeline's) */
+const LABELS_UNIT = "label";
 const OVERLAY_COLORMAPS = [
   "warm",
   "hot",
@@ -41,6 +44,8 @@ export class Viewer {
   private overlay: Overlay = { kind: "none" };
   private baseUnit = "";
   private rois: Roi[] = [];
+  /** the scan's organ label map: study.json's `labels`, else the CT pipeline's */
+  private labelFile: string | null = null;
   private frame = 0;
 
   constructor(private canvas: HTMLCanvasElement) {
@@ -125,6 +130,11 @@ export class Viewer {
     this.canvas.addEventListener("mouseup", () => setTimeout(() => this.syncWindowInputs(), 50));
   }
 
+  /** the frame shown (4D series) */
+  get currentFrame(): number {
+    return this.frame;
+  }
+
   setMultiplanar(on: boolean): void {
     this.nv.setSliceType(on ? this.nv.sliceTypeMultiplanar : this.nv.sliceTypeAxial);
   }
@@ -170,13 +180,19 @@ export class Viewer {
     frame.value = "0";
     frame.disabled = this.frames < 2;
     $("frame-label").textContent = `0 / ${this.frames - 1}`;
-    // overlay choices: the label map, then every map of the scan
+    // overlay choices: the label map (study.json's, else the CT pipeline's, listed with unit
+    // "label"), then every quantitative or status map of the scan
+    const pipeline = maps.find((m) => m.unit === LABELS_UNIT);
+    this.labelFile = scan.labels ?? pipeline?.file ?? null;
+    this.maps = maps.filter((m) => m.unit !== LABELS_UNIT);
     const sel = $<HTMLSelectElement>("overlay");
     sel.replaceChildren(new Option("none", "none"));
-    if (scan.labels) sel.add(new Option("organ labels", "labels"));
-    for (const m of maps) sel.add(new Option(m.unit ? `${m.name} (${m.unit})` : m.name, `map:${m.name}`));
-    const first = maps.find((m) => m.unit !== "code");
-    sel.value = first ? `map:${first.name}` : scan.labels ? "labels" : "none";
+    if (this.labelFile)
+      sel.add(new Option(scan.labels ? "organ labels" : "organ labels (CT pipeline)", "labels"));
+    for (const m of this.maps)
+      sel.add(new Option(m.unit ? `${m.name} (${m.unit})` : m.name, `map:${m.name}`));
+    const first = this.maps.find((m) => m.unit !== "code");
+    sel.value = first ? `map:${first.name}` : this.labelFile ? "labels" : "none";
     const isActivity = scan.modality === "SPECT" || scan.modality === "PET";
     $("mip-control").hidden = !isActivity;
     if (!isActivity) $<HTMLInputElement>("mip-toggle").checked = false;
@@ -193,8 +209,8 @@ export class Viewer {
     if (old) this.nv.removeVolume(old);
     const map = value.startsWith("map:") ? this.maps.find((m) => `map:${m.name}` === value) : undefined;
     this.overlay =
-      value === "labels" && this.scan.labels
-        ? { kind: "labels", file: this.scan.labels }
+      value === "labels" && this.labelFile
+        ? { kind: "labels", file: this.labelFile }
         : map
           ? { kind: "map", map }
           : { kind: "none" };
