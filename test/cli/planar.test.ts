@@ -12,7 +12,21 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planarNmDataset } from "../../src/io/dicom/planarNmWrite.js";
 import { encodeDicom } from "../../src/io/dicom/write.js";
-import { expectCleanFailure, runCli, runCliJson, tempDir, writeFiles } from "../helpers/cli.js";
+import {
+  expectCleanFailure,
+  runCli,
+  runCliInProcess,
+  runCliJson,
+  tempDir,
+  writeFiles,
+} from "../helpers/cli.js";
+
+/** run in-process (src, no spawn) and parse the JSON: the cheap path for the many small cases below */
+async function inProcessJson<T>(args: string[]): Promise<T> {
+  const r = await runCliInProcess([...args, "--json"]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
 
 const T_HALF_IN111_H = 2.8047 * 24;
 const df = (h: number, th = T_HALF_IN111_H) => 2 ** (-h / th);
@@ -92,24 +106,27 @@ describe("eprscope planar quantify (CSV)", () => {
     expect(Math.abs(r.pct_ID / ((100 * 10) / df(24) / 185) - 1)).toBeLessThan(1e-9);
     expect(r.corrections).toMatch(/TEW.*background area.*attenuation.*self-attenuation.*decay/);
   });
-  it("each correction can be switched off and changes the result as its formula says", () => {
-    const noSelf = runCliJson<QRow[]>(["planar", "quantify", f, ...common, "--no-self-attenuation"])[0];
+  it("each correction can be switched off and changes the result as its formula says", async () => {
+    const noSelf = (
+      await inProcessJson<QRow[]>(["planar", "quantify", f, ...common, "--no-self-attenuation"])
+    )[0];
     expect(noSelf.activity_at_scan_MBq / 10).toBeCloseTo(Math.sinh(x) / x, 9);
-    const noDecay = runCliJson<QRow[]>(["planar", "quantify", f, ...common, "--no-decay-correction"])[0];
+    const noDecay = (
+      await inProcessJson<QRow[]>(["planar", "quantify", f, ...common, "--no-decay-correction"])
+    )[0];
     expect(noDecay.activity_MBq).toBeCloseTo(10, 8);
-    const noBg = runCliJson<QRow[]>(["planar", "quantify", f, ...common, "--background", "none"])[0];
+    const noBg = (
+      await inProcessJson<QRow[]>(["planar", "quantify", f, ...common, "--background", "none"])
+    )[0];
     expect(noBg.activity_at_scan_MBq).toBeGreaterThan(10);
   });
-  it("the default μ is the In-111 narrow-beam table value", () => {
-    const r = runCliJson<QRow[]>([
-      "planar",
-      "quantify",
-      f,
-      ...common.filter((_, i) => i !== 6 && i !== 7),
-    ])[0];
+  it("the default μ is the In-111 narrow-beam table value", async () => {
+    const r = (
+      await inProcessJson<QRow[]>(["planar", "quantify", f, ...common.filter((_, i) => i !== 6 && i !== 7)])
+    )[0];
     expect(r.corrections).toMatch(/μ 0\.1356/);
   });
-  it("exit 2: missing posterior view, zero duration, unknown nuclide, TEW rows without widths", () => {
+  it("exit 2: missing posterior view, zero duration, unknown nuclide, TEW rows without widths", async () => {
     const text = viewsCsv([24], () => 10);
     const noPost = text
       .split("\n")
@@ -120,23 +137,27 @@ describe("eprscope planar quantify (CSV)", () => {
       "zero.csv": text.replace(`,photopeak,`, ",photopeak,").replace(/,600,40,/, ",0,40,"),
     });
     expectCleanFailure(
-      runCli(["planar", "quantify", join(dir, "nopost.csv"), ...common]),
+      await runCliInProcess(["planar", "quantify", join(dir, "nopost.csv"), ...common]),
       2,
       /posterior view/,
     );
     expectCleanFailure(
-      runCli(["planar", "quantify", join(dir, "zero.csv"), ...common]),
+      await runCliInProcess(["planar", "quantify", join(dir, "zero.csv"), ...common]),
       2,
       /duration_s.*> 0 s/,
     );
     expectCleanFailure(
-      runCli(["planar", "quantify", f, ...common.slice(2), "--nuclide", "Xx-999"]),
+      await runCliInProcess(["planar", "quantify", f, ...common.slice(2), "--nuclide", "Xx-999"]),
       2,
       /known nuclide/,
     );
-    expectCleanFailure(runCli(["planar", "quantify", f, ...common.slice(0, 8)]), 2, /tew-widths-kev/);
     expectCleanFailure(
-      runCli(["planar", "quantify", f, "--nuclide", "In-111", "--no-scatter"]),
+      await runCliInProcess(["planar", "quantify", f, ...common.slice(0, 8)]),
+      2,
+      /tew-widths-kev/,
+    );
+    expectCleanFailure(
+      await runCliInProcess(["planar", "quantify", f, "--nuclide", "In-111", "--no-scatter"]),
       2,
       /calibration/,
     );
@@ -149,18 +170,18 @@ describe("eprscope planar tac / residence", () => {
   const lam = Math.LN2 / 40 + Math.LN2 / T_HALF_IN111_H;
   const A0 = 30; // MBq at t = 0 (physical decay included in the activity at scan)
   writeFiles(dir, { "serial.csv": viewsCsv([1, 24, 48, 72], (h) => A0 * Math.exp(-lam * h)) });
-  it("tac: residence time of a mono-exponential is A0/(A_inj·λ) with log-down, extrapolated start, fitted tail", () => {
-    const out = runCliJson<
+  it("tac: residence time of a mono-exponential is A0/(A_inj·λ) with log-down, extrapolated start, fitted tail", async () => {
+    const out = await inProcessJson<
       { roi: string; residence_time_h: number; biological_half_life_h: number; pct_ID: number[] }[]
     >(["planar", "tac", join(dir, "serial.csv"), ...common, "--start", "extrapolate", "--tail", "fit"]);
     expect(out).toHaveLength(1);
     expect(Math.abs(out[0].residence_time_h / (A0 / 185 / lam) - 1)).toBeLessThan(1e-8);
     expect(out[0].biological_half_life_h).toBeCloseTo(40, 6);
   });
-  it("residence: from a %ID table (decay-corrected), physical tail closed form", () => {
+  it("residence: from a %ID table (decay-corrected), physical tail closed form", async () => {
     // %ID decay-corrected constant 20 % (no biological clearance): τ = 0.2·T½/ln2 with extrapolated start
     writeFiles(dir, { "tac.csv": "roi,time_h,pct_id\nspleen,1,20\nspleen,24,20\nspleen,72,20\n" });
-    const out = runCliJson<{ roi: string; residence_time_h: number }[]>([
+    const out = await inProcessJson<{ roi: string; residence_time_h: number }[]>([
       "planar",
       "residence",
       join(dir, "tac.csv"),
@@ -171,7 +192,15 @@ describe("eprscope planar tac / residence", () => {
     ]);
     expect(out[0].residence_time_h).toBeCloseTo((0.2 * T_HALF_IN111_H) / Math.LN2, 8);
     expectCleanFailure(
-      runCli(["planar", "residence", join(dir, "tac.csv"), "--nuclide", "In-111", "--tail", "sideways"]),
+      await runCliInProcess([
+        "planar",
+        "residence",
+        join(dir, "tac.csv"),
+        "--nuclide",
+        "In-111",
+        "--tail",
+        "sideways",
+      ]),
       2,
       /--tail/,
     );
@@ -263,12 +292,12 @@ describe("eprscope planar quantify (planar NM DICOM)", () => {
 });
 
 describe("eprscope planar lesions", () => {
-  it("median split and AUC", () => {
+  it("median split and AUC", async () => {
     const dir = tempDir("planar-les-");
     writeFiles(dir, {
       "l.csv": "lesion,suv_peak,response\na,1,PD\nb,2,SD\nc,3,PR\nd,4,SD\ne,5,CR\nf,6,PR\n",
     });
-    const out = runCliJson<{
+    const out = await inProcessJson<{
       median: number;
       high: { responders: number };
       low: { responders: number };
@@ -278,5 +307,165 @@ describe("eprscope planar lesions", () => {
     expect(out.high.responders).toBe(2);
     expect(out.low.responders).toBe(1);
     expect(out.auc).toBeCloseTo(8 / 9, 12); // responders 3,5,6 vs 1,2,4: 8 of 9 pairs ordered
+  });
+});
+
+describe("eprscope planar quantify --mu-kind", () => {
+  const dir = tempDir("planar-mu-");
+  // views without scatter windows, counts attenuated with an effective μ (the broad-beam model)
+  const muB = 0.11;
+  const xb = (muB * t) / 2;
+  const antB = C * 10 * dur * Math.exp(-muB * d) * (Math.sinh(xb) / xb);
+  const postB = C * 10 * dur * Math.exp(-muB * (L - d)) * (Math.sinh(xb) / xb);
+  const rows = ["time_h,roi,kind,view,counts,duration_s,pixels,organ_thickness_cm,body_thickness_cm"];
+  rows.push(
+    `24,liver,organ,anterior,${antB},${dur},${px},${t},${L}`,
+    `24,liver,organ,posterior,${postB},${dur},${px},${t},${L}`,
+  );
+  writeFiles(dir, { "broad.csv": rows.join("\n"), "views.csv": viewsCsv([24], () => 10) });
+  const base = ["--nuclide", "In-111", "--injected-mbq", "185", "--calibration-cps-per-mbq", String(C)];
+  type MuRow = QRow & { mu_kind: string; mu_per_cm: number; mu_source: string };
+  it("broad with a measured effective μ recovers the activity of views attenuated by it (rel 1e-9)", async () => {
+    const [r] = await inProcessJson<MuRow[]>([
+      "planar",
+      "quantify",
+      join(dir, "broad.csv"),
+      ...base,
+      "--background",
+      "none",
+      "--mu-kind",
+      "broad",
+      "--mu-per-cm",
+      String(muB),
+    ]);
+    expect(Math.abs(r.activity_at_scan_MBq / 10 - 1)).toBeLessThan(1e-9);
+    expect(r.mu_kind).toBe("broad");
+    expect(r.mu_per_cm).toBe(muB);
+    expect(r.mu_source).toMatch(/--mu-per-cm/);
+  });
+  it("narrow (default) reports the NIST value and its source", async () => {
+    const [r] = await inProcessJson<MuRow[]>([
+      "planar",
+      "quantify",
+      join(dir, "broad.csv"),
+      ...base,
+      "--background",
+      "none",
+    ]);
+    expect(r.mu_kind).toBe("narrow");
+    expect(r.mu_per_cm).toBeCloseTo(0.1356, 4);
+    expect(r.mu_source).toMatch(/NIST/);
+  });
+  it("exit 2: broad with TEW windows, broad without a measured μ, an unknown kind", async () => {
+    expectCleanFailure(
+      await runCliInProcess(["planar", "quantify", join(dir, "views.csv"), ...common, "--mu-kind", "broad"]),
+      2,
+      /--no-scatter/,
+    );
+    expectCleanFailure(
+      await runCliInProcess(["planar", "quantify", join(dir, "broad.csv"), ...base, "--mu-kind", "broad"]),
+      2,
+      /no citable broad-beam μ is tabulated for In-111/,
+    );
+    expectCleanFailure(
+      await runCliInProcess(["planar", "quantify", join(dir, "broad.csv"), ...base, "--mu-kind", "wide"]),
+      2,
+      /--mu-kind/,
+    );
+  });
+});
+
+describe("eprscope planar stratify", () => {
+  const dir = tempDir("planar-strat-");
+  // 12 patients, two lesions each with mean uptake k (k − 0.5 and k + 0.5); responders 2, 7, 8, 9, 10, 12
+  const resp = (k: number) =>
+    [7, 8, 9, 12].includes(k) ? "PR" : k === 10 || k === 2 ? "CR" : k % 2 ? "PD" : "SD";
+  const lines = ["patient,lesion,SUVpeak,best_response"];
+  for (let k = 1; k <= 12; k++)
+    lines.push(`P${k},L1,${k - 0.5},${resp(k)}`, `P${k},L2,${k + 0.5},${resp(k)}`);
+  writeFiles(dir, {
+    "cohort.csv": lines.join("\n"),
+    "conflict.csv": `${lines.join("\n")}\nP1,L3,2,PR`,
+    "badresp.csv": "patient,SUVpeak,best_response\nA,1,CR\nB,2,maybe",
+    "one.csv": "patient,SUVpeak,best_response\nA,1,CR\nA,2,CR",
+  });
+  const f = join(dir, "cohort.csv");
+  type Out = {
+    level: string;
+    n: number;
+    median: number;
+    table: number[][];
+    fisher: { p: number; odds_ratio: number };
+    mann_whitney: { U: number; p: number; method: string };
+    auc: number;
+    units: { id: string; uptake: number; n_lesions: number; stratum: string }[];
+  };
+  const args = ["planar", "stratify", f, "--uptake-col", "SUVpeak", "--response-col", "best_response"];
+  it("patient level: mean lesion uptake, median split, Fisher p as scipy, U counted by hand", async () => {
+    const o = await inProcessJson<Out>([...args, "--patient-col", "patient"]);
+    expect(o.level).toBe("patient");
+    expect(o.n).toBe(12);
+    expect(o.median).toBe(6.5);
+    expect(o.table).toEqual([
+      [5, 1],
+      [1, 5],
+    ]);
+    expect(Math.abs(o.fisher.p - 0.08008658008658008)).toBeLessThan(1e-12); // scipy.stats.fisher_exact
+    expect(o.fisher.odds_ratio).toBe(25);
+    // responders 2,7,8,9,10,12 vs 1,3,4,5,6,11: pairs with the responder higher
+    const r = [2, 7, 8, 9, 10, 12];
+    const nr = [1, 3, 4, 5, 6, 11];
+    const U = r.reduce((s, a) => s + nr.filter((b) => a > b).length, 0);
+    expect(o.mann_whitney).toMatchObject({ U, method: "exact" });
+    expect(o.auc).toBeCloseTo(U / 36, 12);
+    expect(o.units[0]).toMatchObject({ id: "P1", uptake: 1, n_lesions: 2, stratum: "low" });
+  });
+  it("--aggregate max, --rule disease-control, lesion level", async () => {
+    const mx = await inProcessJson<Out>([...args, "--patient-col", "patient", "--aggregate", "max"]);
+    expect(mx.units[0].uptake).toBe(1.5);
+    const dc = await inProcessJson<Out & { high: { responders: number }; low: { responders: number } }>([
+      ...args,
+      "--patient-col",
+      "patient",
+      "--rule",
+      "disease-control",
+    ]);
+    expect(dc.high.responders).toBe(5); // 7–12: PR PR PR CR PD PR
+    expect(dc.low.responders).toBe(3); // 1–6: PD CR PD SD PD SD — SD now responds
+    const les = await inProcessJson<Out>(args);
+    expect(les.level).toBe("row");
+    expect(les.n).toBe(24);
+  });
+  it("exit 2: two responses for a patient, an unknown response, one patient, a missing column", async () => {
+    expectCleanFailure(
+      await runCliInProcess([
+        "planar",
+        "stratify",
+        join(dir, "conflict.csv"),
+        ...args.slice(3),
+        "--patient-col",
+        "patient",
+      ]),
+      2,
+      /conflict\.csv.*one response per patient/,
+    );
+    expectCleanFailure(
+      await runCliInProcess(["planar", "stratify", join(dir, "badresp.csv"), ...args.slice(3)]),
+      2,
+      /best_response, row 2.*CR, PR, SD, PD/,
+    );
+    expectCleanFailure(
+      await runCliInProcess([
+        "planar",
+        "stratify",
+        join(dir, "one.csv"),
+        ...args.slice(3),
+        "--patient-col",
+        "patient",
+      ]),
+      2,
+      /one\.csv.*≥ 2/,
+    );
+    expectCleanFailure(await runCliInProcess([...args, "--patient-col", "subject"]), 2, /subject/);
   });
 });

@@ -12,6 +12,7 @@ import { register as histo } from "./histo.js";
 import { register as iron } from "./iron.js";
 import { register as labels } from "./labels.js";
 import { register as nca } from "./nca.js";
+import { register as pet } from "./pet.js";
 import { register as phantom } from "./phantom.js";
 import { register as pk } from "./pk.js";
 import { register as planar } from "./planar.js";
@@ -55,6 +56,7 @@ export function registerAll(program: Command): void {
   dsc(program);
   for (const r of [thermo, unmix, release, fret]) r(program);
   planar(program);
+  pet(program);
   simulate(program);
   for (const r of [registerCmd, resample, segment, labels]) r(program);
 }

@@ -3,11 +3,14 @@
  *  - quantify <views.csv|dicom>: conjugate-view %ID per ROI and scan (MIRD Pamphlet 16) with
  *    every correction switchable: TEW scatter, background (area / Buijs), attenuation (thickness
  *    with the photopeak μ, or a transmission column), self-attenuation, calibration (factor or a
- *    standard ROI), decay to injection;
+ *    standard ROI), decay to injection; --mu-kind narrow (NIST, with TEW) | broad (a measured
+ *    effective μ, without TEW: no citable broad-beam table exists, see attenuation.ts);
  *  - tac <views.csv|dicom>: the same, summarised per ROI over serial scans (%ID curve,
  *    half-lives, residence time, blood-pool persistence for kind "heart", ROI-to-background);
  *  - residence <tac.csv>: MIRD residence times from a %ID table;
- *  - lesions <lesions.csv>: lesion uptake (SUV, %ID, …) above/below the median vs response.
+ *  - lesions <lesions.csv>: lesion uptake (SUV, %ID, …) above/below the median vs response;
+ *  - stratify <table.csv>: the cohort version (MM-302 analysis): patients' aggregated lesion
+ *    uptake above/below the median vs best response, Fisher exact + Mann–Whitney + ROC.
  * The numerics live in src/core/scintigraphy; readers in src/io/dicom/planar*.ts.
  */
 import { statSync } from "node:fs";
@@ -15,12 +18,19 @@ import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
 import { decayFactor } from "../../core/nuclide/decay.js";
 import { getNuclide } from "../../core/nuclide/nuclides.js";
-import { narrowBeamMu } from "../../core/scintigraphy/attenuation.js";
+import { MU_KINDS, type MuKind, photopeakMu } from "../../core/scintigraphy/attenuation.js";
 import { BACKGROUND_METHODS, type BackgroundMethod } from "../../core/scintigraphy/background.js";
 import type { Integration, StartRule, TailRule } from "../../core/scintigraphy/residence.js";
 import { residenceTimeH } from "../../core/scintigraphy/residence.js";
 import { quantifySeries, type SeriesOptions, tacSummaries } from "../../core/scintigraphy/series.js";
 import { stratifyUptakeByMedian } from "../../core/scintigraphy/stratifyUptake.js";
+import {
+  AGGREGATES,
+  type Aggregate,
+  aggregateByUnit,
+  medianSplitResponse,
+} from "../../core/scintigraphy/uptakeResponse.js";
+import { binaryResponse, type ResponseRule } from "../../core/stratify/fromOutcomes.js";
 import { parseIsoDateTime } from "../../core/units/isoTime.js";
 import { hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
 import { dicomNuclide, type PlanarScan, readViewsCsv, scansFromDicom } from "../../io/dicom/planarViews.js";
@@ -35,6 +45,7 @@ interface QuantOpts {
   standardRoi?: string;
   standardMbq?: string;
   muPerCm?: string;
+  muKind: string;
   bodyThicknessCm?: string;
   background: string;
   backgroundRoi?: string;
@@ -62,7 +73,15 @@ function addQuantOptions(c: Command): Command {
     .option("--calibration-cps-per-mbq <n>", "system calibration factor C (counts/s per MBq, in air)")
     .option("--standard-roi <name>", "ROI of a calibration standard imaged with each scan (instead of C)")
     .option("--standard-mbq <n>", "activity of the standard at injection time (MBq)")
-    .option("--mu-per-cm <n>", "effective μ (cm⁻¹); default: narrow-beam water μ of the photopeak (NIST)")
+    .option(
+      "--mu-per-cm <n>",
+      "μ (cm⁻¹) of the kind --mu-kind; default: narrow-beam water μ of the photopeak (NIST)",
+    )
+    .option(
+      "--mu-kind <kind>",
+      "narrow (good-geometry μ, for TEW scatter-corrected counts) | broad (effective μ including accepted scatter: no TEW; needs --mu-per-cm, no citable table value)",
+      "narrow",
+    )
     .option("--body-thickness-cm <n>", "patient thickness for ROIs without body_thickness_cm")
     .option("--background <method>", `background subtraction: ${BACKGROUND_METHODS.join(", ")}`, "area")
     .option("--background-roi <name>", "background ROI for ROIs without a `background` column")
@@ -90,7 +109,17 @@ const isDicomInput = (p: string) => {
   }
 };
 
-function prepare(input: string, o: QuantOpts): { scans: PlanarScan[]; opts: SeriesOptions; nuclide: string } {
+const hasScatterRows = (scans: PlanarScan[]) =>
+  scans.some((s) => [...s.rois.values()].some((r) => r.anterior?.lower !== undefined));
+
+interface Prepared {
+  scans: PlanarScan[];
+  opts: SeriesOptions;
+  nuclide: string;
+  mu: { mu_per_cm: number; mu_kind: MuKind; mu_source: string };
+}
+
+function prepare(input: string, o: QuantOpts): Prepared {
   const injectedMs =
     o.injected !== undefined ? parseIsoDateTime(o.injected, { field: "--injected" }) : undefined;
   let scans: PlanarScan[];
@@ -127,10 +156,27 @@ function prepare(input: string, o: QuantOpts): { scans: PlanarScan[]; opts: Seri
     o.injectedMbq !== undefined
       ? parseNumberOption("--injected-mbq", o.injectedMbq, { min: 0, exclusiveMin: true })
       : (scans.find((s) => s.injectedMBq)?.injectedMBq ?? undefined);
-  const mu =
-    o.muPerCm !== undefined
-      ? parseNumberOption("--mu-per-cm", o.muPerCm, { min: 0 })
-      : narrowBeamMu(nuclide).muPerCm;
+  const muKind = parseChoice("--mu-kind", o.muKind, MU_KINDS) as MuKind;
+  const muGiven = o.muPerCm !== undefined;
+  if (muKind === "broad") {
+    if (scans.some((s) => s.tewPreApplied))
+      throw new InputError({
+        field: "--mu-kind",
+        value: "broad",
+        expected:
+          "views without scatter correction: these DICOM scans have TEW windows and are always scatter-corrected, so use the narrow-beam μ (--mu-kind narrow)",
+      });
+    if (o.scatter && (o.tewWidthsKev !== undefined || hasScatterRows(scans)))
+      throw new InputError({
+        field: "--mu-kind",
+        value: "broad",
+        expected:
+          "--no-scatter as well: a broad-beam μ already counts the scattered photons the photopeak window accepts, TEW would remove them twice",
+      });
+  }
+  const muTable = muGiven ? null : photopeakMu(nuclide, muKind);
+  const mu = muGiven ? parseNumberOption("--mu-per-cm", o.muPerCm, { min: 0 }) : (muTable?.muPerCm as number);
+  const muSource = muGiven ? `${muKind}-beam μ given (--mu-per-cm)` : (muTable?.muSource as string);
   let tew: SeriesOptions["tew"];
   if (o.tewWidthsKev !== undefined && o.scatter) {
     const w = parseNumberList("--tew-widths-kev", o.tewWidthsKev);
@@ -141,10 +187,7 @@ function prepare(input: string, o: QuantOpts): { scans: PlanarScan[]; opts: Seri
         expected: "2 or 3 positive widths: main,lower[,upper] keV",
       });
     tew = { mainKeV: w[0], lowerKeV: w[1], upperKeV: w[2] };
-  } else if (
-    o.scatter &&
-    scans.some((s) => [...s.rois.values()].some((r) => r.anterior?.lower !== undefined))
-  )
+  } else if (o.scatter && hasScatterRows(scans))
     throw new InputError({
       field: "--tew-widths-kev",
       expected: "the window widths for the lower/upper rows (or --no-scatter)",
@@ -171,6 +214,7 @@ function prepare(input: string, o: QuantOpts): { scans: PlanarScan[]; opts: Seri
   return {
     scans,
     nuclide,
+    mu: { mu_per_cm: mu, mu_kind: muKind, mu_source: muSource },
     opts: {
       nuclide,
       muPerCm: mu,
@@ -216,12 +260,18 @@ export function register(program: Command): void {
       "after",
       `${VIEWS_HELP}Example:\n  eprscope planar quantify views.csv --nuclide In-111 --injected-mbq 185 --calibration-cps-per-mbq 85 \\\n` +
         "    --body-thickness-cm 22 --background buijs --tew-widths-kev 37,8,8 --json\n" +
-        "  eprscope planar quantify scans/ --rois rois.csv --standard-roi std --standard-mbq 37 --json\n",
+        "  eprscope planar quantify scans/ --rois rois.csv --standard-roi std --standard-mbq 37 --json\n" +
+        "  eprscope planar quantify views.csv --nuclide Tc-99m --injected-mbq 740 --calibration-cps-per-mbq 150 \\\n" +
+        "    --body-thickness-cm 21 --no-scatter --mu-kind broad --mu-per-cm 0.12 --json   # μ_eff measured on your camera\n",
     )
     .action((input: string, o: QuantOpts) => {
       if (o.out) checkOutPath(o.out, [input, ...(o.rois ? [o.rois] : [])]);
-      const { scans, opts } = prepare(input, o);
-      const rows = quantifySeries(scans, opts).map((r) => ({ ...r, corrections: r.corrections.join("; ") }));
+      const { scans, opts, mu } = prepare(input, o);
+      const rows = quantifySeries(scans, opts).map((r) => ({
+        ...r,
+        ...mu,
+        corrections: r.corrections.join("; "),
+      }));
       emit(rows, {
         ...o,
         inputs: [input],
@@ -381,6 +431,118 @@ export function register(program: Command): void {
         { ...o, inputs: [file] },
       );
     });
+  planar
+    .command("stratify")
+    .description(
+      "cohort stratification: patient (or lesion) uptake above/below the cohort median vs best response — Fisher exact, Mann–Whitney, ROC",
+    )
+    .argument(
+      "<table.csv>",
+      "one row per lesion (or patient): an uptake column, a response column, optionally a patient column",
+    )
+    .requiredOption("--uptake-col <col>", "uptake column, e.g. SUVpeak (from `eprscope pet lesions`), pctID")
+    .requiredOption(
+      "--response-col <col>",
+      "best overall response: RECIST CR/PR/SD/PD, or 1/0 (1 = responder)",
+    )
+    .option(
+      "--patient-col <col>",
+      "patient column: one unit per patient, its lesions aggregated by --aggregate",
+    )
+    .option("--aggregate <how>", `patient uptake from its lesions: ${AGGREGATES.join(", ")}`, "mean")
+    .option("--rule <rule>", "responder: objective (CR/PR) | disease-control (CR/PR/SD)", "objective")
+    .option("--json", "print one JSON document")
+    .option("--out <file>", "write JSON, or CSV when the name ends in .csv")
+    .addHelpText(
+      "after",
+      "\nOutput: level (patient|row), uptake, aggregate, rule, n, median, high/low { n, responders, response_rate }\n" +
+        "(high = uptake > median), table [[high R, high NR], [low R, low NR]], fisher { p (two-sided), p_greater,\n" +
+        "odds_ratio (a·d/b·c) }, mann_whitney { U, p, method (exact | normal) } of responders vs non-responders,\n" +
+        "auc (higher uptake → responder) with its DeLong 95 % CI, status, and units [{ id, uptake, n_lesions,\n" +
+        "response, stratum }]. Every row of a patient must carry the same response.\n" +
+        "Example (lesion table from `pet lesions --out` plus patient and best_response columns):\n" +
+        "  eprscope planar stratify cohort_lesions.csv --uptake-col SUVpeak --response-col best_response --patient-col patient --json\n",
+    )
+    .action(
+      (
+        file: string,
+        o: {
+          uptakeCol: string;
+          responseCol: string;
+          patientCol?: string;
+          aggregate: string;
+          rule: string;
+          json?: boolean;
+          out?: string;
+        },
+      ) => {
+        if (o.out) checkOutPath(o.out, [file]);
+        const how = parseChoice("--aggregate", o.aggregate, AGGREGATES) as Aggregate;
+        const rule = parseChoice("--rule", o.rule, ["objective", "disease-control"] as const) as ResponseRule;
+        const t = readCsv(file);
+        const u = numericColumn(t, o.uptakeCol);
+        const raw = stringColumn(t, o.responseCol);
+        const resp = raw.map((r, i) => {
+          const x = r.trim().toUpperCase();
+          if (x === "1" || x === "0") return Number(x);
+          if (x === "CR" || x === "PR" || x === "SD" || x === "PD") return binaryResponse(x, rule);
+          throw new InputError({
+            file,
+            field: `column ${o.responseCol}, row ${i + 1}`,
+            value: r,
+            expected: "CR, PR, SD, PD, or 1/0",
+          });
+        });
+        const ids = o.patientCol
+          ? stringColumn(t, o.patientCol)
+          : hasColumn(t, "lesion")
+            ? stringColumn(t, "lesion")
+            : raw.map((_, i) => `row ${i + 1}`);
+        let units: { id: string; uptake: number; response: number; n_rows: number }[];
+        let s: ReturnType<typeof medianSplitResponse>;
+        try {
+          units = o.patientCol
+            ? aggregateByUnit(
+                ids.map((id, i) => ({ unit: id, uptake: u[i], response: resp[i] })),
+                how,
+              )
+            : ids.map((id, i) => ({ id, uptake: u[i], response: resp[i], n_rows: 1 }));
+          s = medianSplitResponse(units);
+        } catch (e) {
+          // name the table in problems raised by the statistics
+          if (e instanceof InputError) throw new InputError(e.problems.map((p) => ({ ...p, file })));
+          throw e;
+        }
+        emit(
+          {
+            level: o.patientCol ? "patient" : "row",
+            uptake: o.uptakeCol,
+            aggregate: o.patientCol ? how : null,
+            rule,
+            n: s.n,
+            median: s.median,
+            high: s.high,
+            low: s.low,
+            table: s.table,
+            fisher: { p: s.fisher.p, p_greater: s.fisher.pGreater, odds_ratio: s.fisher.oddsRatio },
+            mann_whitney: s.mannWhitneyExact
+              ? { U: s.mannWhitneyExact.u, p: s.mannWhitneyExact.p, method: s.mannWhitneyExact.method }
+              : null,
+            auc: s.auc,
+            auc_ci: s.auc_ci,
+            status: s.status,
+            units: s.units.map((x, i) => ({
+              id: x.id,
+              uptake: x.uptake,
+              n_lesions: units[i].n_rows,
+              response: x.response,
+              stratum: x.stratum,
+            })),
+          },
+          { ...o, inputs: [file] },
+        );
+      },
+    );
 }
 
 function residenceOpts(o: { integration: string; start: string; tail: string }) {

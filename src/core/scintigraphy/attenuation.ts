@@ -10,9 +10,18 @@
  * A gamma camera's photopeak window also accepts some scattered photons, so the effective
  * ("broad-beam") μ measured with the camera is smaller (MIRD Pamphlet 16, Siegel et al. 1999,
  * J Nucl Med 40:37S, §"Attenuation correction"). Broad-beam values depend on the camera,
- * collimator, window and scatter correction; no single table applies, so they are not
- * tabulated here: pass a measured effective μ (phantom or transmission measurement).
- * With triple-energy-window scatter correction the narrow-beam μ is the appropriate one.
+ * collimator, window and scatter correction; no single table applies.
+ * With triple-energy-window scatter correction the narrow-beam μ is the appropriate one; a
+ * broad-beam (effective) μ is for views WITHOUT scatter correction, since it already counts the
+ * scattered photons the photopeak window accepts (using both would correct scatter twice).
+ *
+ * BROAD_BEAM_MU holds only effective μ values with a citation we could check. For issue 21 we
+ * searched for published broad-beam water/soft-tissue μ of Tc-99m, In-111 (171/245 keV), I-131
+ * and Lu-177 (MIRD Pamphlet 16 and later planar-dosimetry papers) and found no value whose
+ * source we could read and cite here, so the table is empty and `photopeakMu(n, "broad")`
+ * refuses with a message asking for a measured effective μ (a phantom or transmission
+ * measurement with the same camera, collimator and window: μ_eff = −ln(I/I₀)/L,
+ * conjugateView.ts muFromTransmission). Add an entry only together with its source.
  *
  * Photopeak energies and emission intensities: NNDC NuDat 3 (Brookhaven). For a nuclide with
  * several imaged photopeaks (In-111: 171 and 245 keV) the default μ is the intensity-weighted
@@ -122,4 +131,31 @@ export function narrowBeamMu(nuclide: string): NuclideMu {
         ? `narrow-beam water (NIST SRD 126), intensity-weighted over ${peaks.map((p) => `${p.energyKeV} keV`).join(" + ")}`
         : `narrow-beam water (NIST SRD 126) at ${peaks[0].energyKeV} keV`,
   };
+}
+
+/** narrow beam (good geometry, NIST) or broad beam (effective, scatter in the window included) */
+export type MuKind = "narrow" | "broad";
+export const MU_KINDS: readonly MuKind[] = ["narrow", "broad"];
+
+/**
+ * Published broad-beam (effective) μ in water/soft tissue, cm⁻¹, per nuclide, each with its
+ * source. Empty: no citable value was found (see the module header); never fill it with
+ * remembered or "typical" numbers.
+ */
+export const BROAD_BEAM_MU: Readonly<Record<string, { muPerCm: number; source: string }>> = {};
+
+/** the tabulated μ of a nuclide's photopeak(s) of the given kind (broad: BROAD_BEAM_MU only) */
+export function photopeakMu(nuclide: string, kind: MuKind): NuclideMu {
+  if (kind === "narrow") return narrowBeamMu(nuclide);
+  const n = getNuclide(nuclide);
+  const e = BROAD_BEAM_MU[n.name];
+  if (!e)
+    throw new InputError({
+      field: "broad-beam μ",
+      value: n.name,
+      expected:
+        "a measured effective μ (cm⁻¹; phantom or transmission measurement with this camera, collimator and window): " +
+        `no citable broad-beam μ is tabulated for ${n.name}`,
+    });
+  return { nuclide: n.name, muPerCm: e.muPerCm, peaks: [], muSource: `broad-beam (effective): ${e.source}` };
 }

@@ -6,6 +6,7 @@
  */
 import type { Planner } from "../task.js";
 import { planCeus } from "./ceus.js";
+import { planClinical } from "./clinical.js";
 import { planDsc } from "./dsc.js";
 import { planDwi } from "./dwi.js";
 import { planFerumoxytol } from "./ferumoxytol.js";
@@ -33,6 +34,7 @@ export const MODALITY_PLANNERS: Planner[] = [
   planPbpk,
   planTumourTransport,
   planPlanar,
+  planClinical,
   planSegmentation,
   planGroupComparison,
 ];

@@ -6,6 +6,7 @@
  */
 import type { ReportInput } from "../htmlReport.js";
 import { ceusSection } from "./ceus.js";
+import { clinicalSection } from "./clinical.js";
 import { dscSection } from "./dsc.js";
 import { dwiSection } from "./dwi.js";
 import { ferumoxytolSection } from "./ferumoxytol.js";
@@ -41,4 +42,5 @@ export const REPORT_SECTIONS: ReportSection[] = [
   pbpkSection,
   tumourTransportSection,
   planarSection,
+  clinicalSection,
 ];

@@ -9,6 +9,7 @@ import type { Rng } from "../../../core/random.js";
 import type { Sample, Scan } from "../../schema.js";
 import type { DemoStudy } from "../generate.js";
 import { ceusArm } from "./ceus.js";
+import { clinicalArm } from "./clinical.js";
 import { dscArm } from "./dsc.js";
 import { dwiArm } from "./dwi.js";
 import { ferumoxytolArm } from "./ferumoxytol.js";
@@ -44,4 +45,5 @@ export const DEMO_ARMS: DemoArm[] = [
   opticalArm,
   histologyArm,
   planarArm,
+  clinicalArm,
 ];
