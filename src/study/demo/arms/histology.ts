@@ -12,13 +12,24 @@
  *    gives the collagen (methyl blue, 0.4–0.7 OD) area fraction c; the rest is cytoplasm/muscle
  *    (ponceau-fuchsin 0.3–0.5). c = 0.22·ε^−0.7·LN(1, 0.25), clipped to [0.04, 0.6]:
  *    anticorrelated with accumulation (dense collagen hinders penetration).
+ *  - Nanoparticle fluorescence (co-loaded dye, 8-bit grey PNG registered to the CD31 tile: same
+ *    vessels, size and pixel size): I = B + A·exp(−d/λ) + N(0, σ²), rounded and clipped to 0–255,
+ *    d the exact Euclidean distance (µm, pixel centres; core distanceTransform.ts) to the nearest
+ *    rasterised vessel pixel, B = 12 (autofluorescence, declared as acquisition.background),
+ *    σ = 2, A = 160·ε^0.5 clipped to [90, 220]. Penetration length λ = 50 µm·(100 nm/d_h)^0.5
+ *    (Stokes–Einstein D ∝ 1/d_h, λ = √(D/k)) ·0.75 for a targeted agent in its target-positive
+ *    tumour (binding-site barrier) ·LN(1, 0.15), clipped to [30, 70] µm. Drawn from a separate
+ *    stream (seed + 1143) so the CD31/trichrome tiles are unchanged.
  * Truth (truth/histology.json) per tumour: vessel count, MVD, vessel area fraction (rasterised
- * vessel pixels / tile), collagen fraction (collagen pixels / tile), ε.
+ * vessel pixels / tile), collagen fraction (collagen pixels / tile), ε; penetration λ_um, A, B and
+ * the expected half-depth depth50_um = λ·ln 2 (distance over which the signal above background
+ * halves).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { distanceToMask } from "../../../core/histology/distanceTransform.js";
 import { presetStainSet } from "../../../core/histology/stainVectors.js";
-import type { Rng } from "../../../core/random.js";
+import { Rng } from "../../../core/random.js";
 import { writePng } from "../../../io/histology/writers.js";
 import type { Scan } from "../../schema.js";
 import { ARMS } from "../design.js";
@@ -80,6 +91,7 @@ function cd31Tile(rng: Rng, mvdPerMm2: number) {
   const areaMm2 = (S * HISTO_TILE.umPerPx * 1e-3) ** 2;
   const hema = new Float32Array(n).fill(0.12);
   const dab = new Float32Array(n);
+  const vesselMask = new Uint8Array(n);
   for (let q = 0; q < 600; q++) {
     const cx = rng.between(0, S);
     const cy = rng.between(0, S);
@@ -112,6 +124,7 @@ function cd31Tile(rng: Rng, mvdPerMm2: number) {
         if (u * u + v * v <= 1) {
           const i = yy * S + xx;
           if (dab[i] === 0) vesselPx++;
+          vesselMask[i] = 1;
           dab[i] = amount;
           hema[i] = 0.1;
         }
@@ -123,7 +136,22 @@ function cd31Tile(rng: Rng, mvdPerMm2: number) {
     vessels: placed.length,
     mvdPerMm2: placed.length / areaMm2,
     vesselAreaFraction: vesselPx / n,
+    vesselMask,
   };
+}
+
+export const FLUO = { background: 12, noiseSd: 2 };
+
+/** nanoparticle fluorescence from the vessel raster: B + A·exp(−d/λ) + noise, 8-bit grey */
+function fluorescenceTile(rng: Rng, vesselMask: Uint8Array, lambdaUm: number, amplitude: number) {
+  const S = HISTO_TILE.size;
+  const d = distanceToMask(vesselMask, S, S);
+  const out = new Uint8Array(S * S);
+  for (let i = 0; i < out.length; i++) {
+    const v = FLUO.background + amplitude * Math.exp(-(d[i] * HISTO_TILE.umPerPx) / lambdaUm);
+    out[i] = Math.min(255, Math.max(0, Math.round(v + rng.normal(0, FLUO.noiseSd))));
+  }
+  return out;
 }
 
 function massonTile(rng: Rng, collagenFraction: number) {
@@ -162,6 +190,11 @@ export const histologyArm: DemoArm = {
     mkdirSync(join(dir, "histology"), { recursive: true });
     const scans: Scan[] = [];
     const tumours = [];
+    const frng = new Rng(demo.truth.seed + 1143);
+    const sizeNm = (agent: string) =>
+      demo.study.agents.find((a) => a.id === agent)?.hydrodynamicSizeNm ?? 100;
+    const targetedIn = (agent: string, tu: string) =>
+      Boolean(demo.study.agents.find((a) => a.id === agent)?.targetingLigand) && tu === "tumour_psma";
     for (const s of demo.truth.subjects.filter((x) => x.imaging)) {
       const arm = ARMS.find((a) => a.group === s.group);
       if (!arm) continue;
@@ -175,8 +208,21 @@ export const histologyArm: DemoArm = {
         const S = HISTO_TILE.size;
         const cdFile = `histology/${s.id}_${tu}_CD31.png`;
         const mtFile = `histology/${s.id}_${tu}_trichrome.png`;
+        const flFile = `histology/${s.id}_${tu}_NPfluo.png`;
+        const lambdaUm = Math.min(
+          70,
+          Math.max(
+            30,
+            50 *
+              Math.sqrt(100 / sizeNm(arm.agent)) *
+              (targetedIn(arm.agent, tu) ? 0.75 : 1) *
+              frng.logNormal(1, 0.15),
+          ),
+        );
+        const amplitude = Math.min(220, Math.max(90, 160 * Math.sqrt(eps)));
         writePng(join(dir, cdFile), S, S, cd.rgb, 3);
         writePng(join(dir, mtFile), S, S, mt.rgb, 3);
+        writePng(join(dir, flFile), S, S, fluorescenceTile(frng, cd.vesselMask, lambdaUm, amplitude), 1);
         const acq = { tumour: tu, umPerPx: HISTO_TILE.umPerPx, section: "central, 4 µm, FFPE" };
         scans.push(
           {
@@ -197,6 +243,22 @@ export const histologyArm: DemoArm = {
             purpose: "histology",
             acquisition: { ...acq, stain: "masson", stains: "masson" },
           },
+          {
+            id: `${s.id}-NPF-${tu}`,
+            subject: s.id,
+            modality: "microscopy",
+            time,
+            files: [flFile],
+            purpose: "histology",
+            acquisition: {
+              ...acq,
+              stain: "fluorescence",
+              channel: "gray",
+              fluorophore: "DiD (co-loaded)",
+              background: FLUO.background,
+              registeredTo: `${s.id}-CD31-${tu}`,
+            },
+          },
         );
         tumours.push({
           subject: s.id,
@@ -206,13 +268,20 @@ export const histologyArm: DemoArm = {
           MVD_per_mm2: cd.mvdPerMm2,
           vessel_area_fraction: cd.vesselAreaFraction,
           collagen_fraction: mt.collagenFraction,
+          penetration: {
+            lambda_um: lambdaUm,
+            depth50_um: lambdaUm * Math.LN2,
+            amplitude,
+            background: FLUO.background,
+            noise_sd: FLUO.noiseSd,
+          },
         });
       }
     }
     return {
       scans,
       truth: {
-        description: `synthetic CD31 (H-DAB) and Masson trichrome tiles, ${HISTO_TILE.size}² px at ${HISTO_TILE.umPerPx} µm/px`,
+        description: `synthetic CD31 (H-DAB), Masson trichrome and registered nanoparticle-fluorescence tiles, ${HISTO_TILE.size}² px at ${HISTO_TILE.umPerPx} µm/px`,
         tileAreaMm2: (HISTO_TILE.size * HISTO_TILE.umPerPx * 1e-3) ** 2,
         tumours,
       },
