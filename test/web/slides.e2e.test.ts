@@ -177,7 +177,11 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
     const stains = await page.$$eval("#slide-pick optgroup[label='UNP01 · tumour_psma'] option", (o) =>
       o.map((x) => x.textContent),
     );
-    expect(stains).toEqual(["UNP01 · tumour_psma · CD31 (H-DAB)", "UNP01 · tumour_psma · Masson trichrome"]);
+    expect(stains).toEqual([
+      "UNP01 · tumour_psma · CD31 (H-DAB)",
+      "UNP01 · tumour_psma · fluorescence",
+      "UNP01 · tumour_psma · Masson trichrome",
+    ]);
   });
 
   it("thermometry: ΔT selectable with °C in the colour bar, CEM43 in min, a voxel's ΔT-vs-time curve", async () => {
