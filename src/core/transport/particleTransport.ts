@@ -13,11 +13,19 @@
  * integrated implicitly (backward Euler) within each step. Every transfer is booked, so
  *   amount(t) = amount(0) + ∫source − ∫lymph − ∫surface outflow
  * holds to rounding (reported as balanceRelError). Surface: Dirichlet exterior concentration.
+ * Two step kernels with the same arithmetic: the generic one (face lists, any mesh) and, for grid
+ * meshes, the structured 7-point kernel of gridKernel.ts (per-axis face coefficients, gathered
+ * per cell, so it can be split into z-slabs and run on worker threads: engine/transport). The
+ * structured fields are bit-identical to the generic ones; its booked sums are added per z-plane
+ * and then over planes in order (≤ 1e-15 relative from the generic sums; the same for any number
+ * of threads). Setup (prepareTransport), step schedule (intervalSteps) and booking
+ * (TransportLedger) are shared by every path.
  * Hand-written: the mesh/booking is specific to this model; no TS FV package exists.
  */
 import { InputError } from "../errors.js";
 import { bernoulli } from "./extravasation.js";
 import type { FvMesh } from "./fvMesh.js";
+import { buildGridKernel, type GridKernel, gridStepper } from "./gridKernel.js";
 import { type CellField, cellField } from "./ifpSolver.js";
 
 export interface TransportProblem {
@@ -56,6 +64,11 @@ export interface TransportProblem {
   keepFields?: boolean;
   /** rim = depth < rimFraction·max depth, core = depth > (1 − rimFraction)·max depth; default 1/3 */
   rimFraction?: number;
+  /**
+   * step kernel: "auto" (default: structured for grid meshes, generic otherwise), "generic" (face
+   * lists; the reference path) or "grid" (structured; an error for a mesh that is not a grid)
+   */
+  kernel?: "auto" | "generic" | "grid";
 }
 
 export interface TransportReport {
@@ -81,9 +94,40 @@ export interface TransportSolution {
   dtS: number;
   steps: number;
   maxBalanceRelError: number;
+  /** step kernel used: "generic" (face lists) or "grid" (structured 7-point) */
+  kernel: "generic" | "grid";
+  /** threads that advanced the cells (1 here; engine/transport runs the grid kernel on workers) */
+  threads: number;
 }
 
-export function solveTransport(prob: TransportProblem): TransportSolution {
+/** validated problem data and face coefficients, shared by every step kernel */
+export interface PreparedTransport {
+  mesh: FvMesh;
+  n: number;
+  /** internal faces: flux a→b = ca·c_a − cb·c_b */
+  ca: Float64Array;
+  cb: Float64Array;
+  /** boundary faces: outward flux = bca·c − bcb·ext */
+  bca: Float64Array;
+  bcb: Float64Array;
+  ext: Float64Array;
+  /** per cell: uptake a, back-flux k/φ, lymph k_L (1/s) */
+  a: Float64Array;
+  kb: Float64Array;
+  kl: Float64Array;
+  kon: number;
+  koff: number;
+  plasma: (tS: number) => number;
+  times: number[];
+  dtMax: number;
+  /** initial free and bound fields (cell order) */
+  c: Float64Array;
+  b: Float64Array;
+  rimFraction: number;
+  keepFields: boolean;
+}
+
+export function prepareTransport(prob: TransportProblem): PreparedTransport {
   const m = prob.mesh;
   const n = m.nCells;
   const D = prob.diffusionCm2PerS;
@@ -171,27 +215,185 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
   const b = new Float64Array(n);
   if (prob.initialFree) c.set(cellField(prob.initialFree, n, "initialFree"));
   if (prob.initialBound) b.set(cellField(prob.initialBound, n, "initialBound"));
+  return {
+    mesh: m,
+    n,
+    ca,
+    cb,
+    bca,
+    bcb,
+    ext,
+    a,
+    kb,
+    kl,
+    kon,
+    koff,
+    plasma,
+    times,
+    dtMax,
+    c,
+    b,
+    rimFraction: prob.rimFraction ?? 1 / 3,
+    keepFields: !!prob.keepFields,
+  };
+}
+
+/**
+ * The steps from t to the report time tr: dt = min(dtMax, tr − t) until t ≥ tr·(1 − 1e-14),
+ * at most maxCount of them (written to dtOut). Every solver path steps through this schedule.
+ */
+export function intervalSteps(
+  t: number,
+  tr: number,
+  dtMax: number,
+  dtOut: Float64Array,
+  maxCount = dtOut.length,
+): { count: number; t: number } {
+  let count = 0;
+  while (count < maxCount && t < tr * (1 - 1e-14)) {
+    const dt = Math.min(dtMax, tr - t);
+    dtOut[count++] = dt;
+    t += dt;
+  }
+  return { count, t };
+}
+
+/** plasma concentration at the end of a step, checked */
+export function plasmaAt(plasma: (tS: number) => number, tS: number): number {
+  const cp = plasma(tS);
+  if (!Number.isFinite(cp))
+    throw new InputError({ field: "plasma", value: cp, expected: `a finite concentration at t = ${tS} s` });
+  return cp;
+}
+
+/**
+ * Booking of one solve: the per-step sums of a kernel (src = Σ V(a·Cp − k·c), lym = Σ V·k_L·c,
+ * out = Σ boundary outflow, in = Σ boundary inflow, before × dt) are accumulated here, in step
+ * order, and the report at each report time is computed from the fields (cell order).
+ */
+export class TransportLedger {
+  readonly reports: TransportReport[] = [];
+  readonly fields: TransportSolution["fields"] = [];
+  steps = 0;
+  private cumSrc = 0;
+  private cumLym = 0;
+  private cumOut = 0;
+  private grossIn = 0;
+  private maxBal = 0;
+  private readonly m0: number;
+  private readonly maxDepth: number;
+
+  constructor(private readonly p: PreparedTransport) {
+    this.m0 = this.amount(p.c, p.b);
+    let maxDepth = 0;
+    const depth = p.mesh.depthCm;
+    for (let i = 0; i < p.n; i++) if (Number.isFinite(depth[i])) maxDepth = Math.max(maxDepth, depth[i]);
+    this.maxDepth = maxDepth;
+  }
+
+  private amount(x: Float64Array, y: Float64Array | null): number {
+    const V = this.p.mesh.volumeCm3;
+    let s = 0;
+    if (y) for (let i = 0; i < this.p.n; i++) s += V[i] * (x[i] + y[i]);
+    else for (let i = 0; i < this.p.n; i++) s += V[i] * (x[i] + 0);
+    return s;
+  }
+
+  /** one step of length dt with the kernel's sums [src, lym, out, in] */
+  book(dt: number, src0: number, lym0: number, stepOut: number, stepIn: number): void {
+    const src = src0 * dt;
+    const lym = lym0 * dt;
+    this.cumSrc += src;
+    this.cumLym += lym;
+    this.cumOut += dt * stepOut;
+    this.grossIn += dt * stepIn + Math.max(src, 0);
+    this.steps++;
+  }
+
+  /** the report at time tr (report index ri) from the current fields, cell order */
+  report(ri: number, tr: number, c: Float64Array, b: Float64Array): void {
+    const p = this.p;
+    const n = p.n;
+    const V = p.mesh.volumeCm3;
+    const mt = this.amount(c, b);
+    // relative to the gross amount; below 1e-290 (subnormal range, where doubles lose their digits)
+    // the scale is floored, so a problem whose total mass is ~0 reports its absolute imbalance / 1e-290
+    const bal =
+      Math.abs(mt - (this.m0 + this.cumSrc - this.cumLym - this.cumOut)) /
+      Math.max(this.m0 + this.grossIn, 1e-290);
+    this.maxBal = Math.max(this.maxBal, bal);
+    let vol = 0;
+    let rimA = 0;
+    let rimV = 0;
+    let coreA = 0;
+    let coreV = 0;
+    let depthW = 0;
+    let free = 0;
+    let bound = 0;
+    const rimF = p.rimFraction;
+    const maxDepth = this.maxDepth;
+    for (let i = 0; i < n; i++) {
+      const amt = V[i] * (c[i] + b[i]);
+      free += V[i] * (c[i] + 0);
+      bound += V[i] * (0 + b[i]);
+      vol += V[i];
+      const d = p.mesh.depthCm[i];
+      if (d < rimF * maxDepth) {
+        rimA += amt;
+        rimV += V[i];
+      }
+      if (d > (1 - rimF) * maxDepth) {
+        coreA += amt;
+        coreV += V[i];
+      }
+      if (Number.isFinite(d)) depthW += amt * d;
+    }
+    this.reports.push({
+      timeS: tr,
+      amountFree: free,
+      amountBound: bound,
+      cumulativeSource: this.cumSrc,
+      cumulativeLymph: this.cumLym,
+      cumulativeSurfaceOut: this.cumOut,
+      balanceRelError: bal,
+      meanConc: mt / vol,
+      rimMeanConc: rimV > 0 ? rimA / rimV : Number.NaN,
+      coreMeanConc: coreV > 0 ? coreA / coreV : Number.NaN,
+      penetrationDepthUm: mt > 0 ? (depthW / mt) * 1e4 : Number.NaN,
+    });
+    if (p.keepFields || ri === p.times.length - 1)
+      this.fields.push({ timeS: tr, free: Float64Array.from(c), bound: Float64Array.from(b) });
+  }
+
+  solution(kernel: "generic" | "grid", threads: number): TransportSolution {
+    return {
+      reports: this.reports,
+      fields: this.fields,
+      dtS: this.p.dtMax,
+      steps: this.steps,
+      maxBalanceRelError: this.maxBal,
+      kernel,
+      threads,
+    };
+  }
+}
+
+/** one explicit step of a kernel; sums written to out[0..3] = src, lym, surface out, surface in */
+export interface TransportStepper {
+  step(dt: number, cp: number, sums: Float64Array): void;
+  /** current fields in cell order (views or copies) */
+  fields(): { free: Float64Array; bound: Float64Array };
+}
+
+/** the generic kernel: face lists, any mesh; fields updated in place in p.c, p.b */
+export function genericStepper(p: PreparedTransport): TransportStepper {
+  const m = p.mesh;
+  const n = p.n;
+  const { ca, cb, bca, bcb, ext, a, kb, kl, kon, koff, c, b } = p;
+  const nf = ca.length;
+  const nb = bca.length;
   const V = m.volumeCm3;
   const dOut = new Float64Array(n);
-  // rim/core classes by depth
-  let maxDepth = 0;
-  for (let i = 0; i < n; i++) if (Number.isFinite(m.depthCm[i])) maxDepth = Math.max(maxDepth, m.depthCm[i]);
-  const rimF = prob.rimFraction ?? 1 / 3;
-  const sum = (x: Float64Array, y: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += V[i] * (x[i] + y[i]);
-    return s;
-  };
-  const m0 = sum(c, b);
-  let cumSrc = 0;
-  let cumLym = 0;
-  let cumOut = 0;
-  let grossIn = 0;
-  let t = 0;
-  let steps = 0;
-  let maxBal = 0;
-  const reports: TransportReport[] = [];
-  const fields: TransportSolution["fields"] = [];
   // hot loops: locals instead of property loads; per-cell constants of the implicit local update
   // (1/lhs, dt/V) are recomputed only when dt changes (the last step before a report time)
   const fA = m.faceA;
@@ -202,10 +404,8 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
   let dtPrev = Number.NaN;
   let db = 1;
   let kob = 0;
-  for (let ri = 0; ri < times.length; ri++) {
-    const tr = times[ri];
-    while (t < tr * (1 - 1e-14)) {
-      const dt = Math.min(dtMax, tr - t);
+  return {
+    step(dt, cp, sums) {
       if (dt !== dtPrev) {
         dtPrev = dt;
         db = 1 + dt * koff;
@@ -229,13 +429,6 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
         stepOut += flux;
         if (flux < 0) stepIn -= flux;
       }
-      const cp = plasma(t + dt);
-      if (!Number.isFinite(cp))
-        throw new InputError({
-          field: "plasma",
-          value: cp,
-          expected: `a finite concentration at t = ${t + dt} s`,
-        });
       let src = 0;
       let lym = 0;
       const dtKoffDb = (dt * koff) / db;
@@ -249,56 +442,56 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
         c[i] = cn;
         b[i] = b[i] * invDb + dtKonDb * cn;
       }
-      src *= dt;
-      lym *= dt;
-      cumSrc += src;
-      cumLym += lym;
-      cumOut += dt * stepOut;
-      grossIn += dt * stepIn + Math.max(src, 0);
-      t += dt;
-      steps++;
+      sums[0] = src;
+      sums[1] = lym;
+      sums[2] = stepOut;
+      sums[3] = stepIn;
+    },
+    fields: () => ({ free: c, bound: b }),
+  };
+}
+
+/** the kernel "auto" selects for a prepared problem (grid: structured; else generic) */
+export function selectKernel(p: PreparedTransport, kernel: TransportProblem["kernel"]): GridKernel | null {
+  const k = kernel ?? "auto";
+  if (k === "generic") return null;
+  const g = buildGridKernel(p);
+  if (!g && k === "grid")
+    throw new InputError({
+      field: "kernel",
+      value: k,
+      expected: "a grid mesh (gridMesh) for the structured kernel",
+    });
+  return g;
+}
+
+export function solveTransport(prob: TransportProblem): TransportSolution {
+  const p = prepareTransport(prob);
+  return solvePrepared(p, selectKernel(p, prob.kernel));
+}
+
+/** the serial solve of a prepared problem with the structured kernel `grid`, or generic (null) */
+export function solvePrepared(p: PreparedTransport, grid: GridKernel | null): TransportSolution {
+  const stepper = grid ? gridStepper(grid) : genericStepper(p);
+  const ledger = new TransportLedger(p);
+  const sums = new Float64Array(4);
+  const dts = new Float64Array(1024);
+  let t = 0;
+  for (let ri = 0; ri < p.times.length; ri++) {
+    const tr = p.times[ri];
+    for (;;) {
+      const s = intervalSteps(t, tr, p.dtMax, dts);
+      if (s.count === 0) break;
+      for (let k = 0; k < s.count; k++) {
+        const dt = dts[k];
+        stepper.step(dt, plasmaAt(p.plasma, t + dt), sums);
+        ledger.book(dt, sums[0], sums[1], sums[2], sums[3]);
+        t += dt;
+      }
     }
     t = tr;
-    const mt = sum(c, b);
-    // relative to the gross amount; below 1e-290 (subnormal range, where doubles lose their digits)
-    // the scale is floored, so a problem whose total mass is ~0 reports its absolute imbalance / 1e-290
-    const bal = Math.abs(mt - (m0 + cumSrc - cumLym - cumOut)) / Math.max(m0 + grossIn, 1e-290);
-    maxBal = Math.max(maxBal, bal);
-    let vol = 0;
-    let rimA = 0;
-    let rimV = 0;
-    let coreA = 0;
-    let coreV = 0;
-    let depthW = 0;
-    for (let i = 0; i < n; i++) {
-      const amt = V[i] * (c[i] + b[i]);
-      vol += V[i];
-      const d = m.depthCm[i];
-      if (d < rimF * maxDepth) {
-        rimA += amt;
-        rimV += V[i];
-      }
-      if (d > (1 - rimF) * maxDepth) {
-        coreA += amt;
-        coreV += V[i];
-      }
-      if (Number.isFinite(d)) depthW += amt * d;
-    }
-    reports.push({
-      timeS: tr,
-      amountFree: sum(c, new Float64Array(n)),
-      amountBound: sum(new Float64Array(n), b),
-      cumulativeSource: cumSrc,
-      cumulativeLymph: cumLym,
-      cumulativeSurfaceOut: cumOut,
-      balanceRelError: bal,
-      meanConc: mt / vol,
-      rimMeanConc: rimV > 0 ? rimA / rimV : Number.NaN,
-      coreMeanConc: coreV > 0 ? coreA / coreV : Number.NaN,
-      penetrationDepthUm: mt > 0 ? (depthW / mt) * 1e4 : Number.NaN,
-    });
-    if (prob.keepFields || ri === times.length - 1)
-      fields.push({ timeS: tr, free: Float64Array.from(c), bound: Float64Array.from(b) });
+    const f = stepper.fields();
+    ledger.report(ri, tr, f.free, f.bound);
   }
-  return { reports, fields, dtS: dtMax, steps, maxBalanceRelError: maxBal };
+  return ledger.solution(grid ? "grid" : "generic", 1);
 }

@@ -17,7 +17,7 @@ import { InputError } from "../errors.js";
 import { extravasationCoefficients } from "./extravasation.js";
 import type { FvMesh } from "./fvMesh.js";
 import { type IfpSolution, solveIfp } from "./ifpSolver.js";
-import { solveTransport, type TransportSolution } from "./particleTransport.js";
+import { solveTransport, type TransportProblem, type TransportSolution } from "./particleTransport.js";
 import { diffusiveHindrance, reflectionCoefficient } from "./poreTheory.js";
 import { effectivePressureMmHg } from "./starling.js";
 import { stokesEinsteinDiffusionCm2PerS } from "./stokesEinstein.js";
@@ -60,7 +60,12 @@ export interface TumourTransportResult {
   };
 }
 
-export function simulateTumourTransport(p: TumourTransportInput): TumourTransportResult {
+/** the IFP solution, the transport problem and the derived parameters of simulateTumourTransport */
+export function tumourTransportProblem(p: TumourTransportInput): {
+  ifp: IfpSolution;
+  problem: TransportProblem;
+  parameters: TumourTransportResult["parameters"];
+} {
   const m = p.mesh;
   const n = m.nCells;
   const lp = p.lpCmPerMmHgS ?? 2.8e-7;
@@ -110,23 +115,22 @@ export function simulateTumourTransport(p: TumourTransportInput): TumourTranspor
   }
   const plasmaH = p.plasma ?? ((t: number) => Math.exp((-Math.LN2 * t) / 24));
   const dTissue = d0 * (p.tissueDiffusionRatio ?? 0.2);
-  const transport = solveTransport({
-    mesh: m,
-    diffusionCm2PerS: dTissue,
-    faceFlowCm3PerS: ifp.faceFlowCm3PerS,
-    boundaryFlowCm3PerS: ifp.boundaryFlowCm3PerS,
-    uptakePerS: a,
-    backfluxPerS: k,
-    availableFraction: p.availableFraction ?? 0.4,
-    konPerS: (p.konPerH ?? 0) / 3600,
-    koffPerS: (p.koffPerH ?? 0) / 3600,
-    plasma: (tS) => plasmaH(tS / 3600),
-    reportTimesS: p.reportTimesH.map((t) => t * 3600),
-    keepFields: p.keepFields,
-  });
   return {
     ifp,
-    transport,
+    problem: {
+      mesh: m,
+      diffusionCm2PerS: dTissue,
+      faceFlowCm3PerS: ifp.faceFlowCm3PerS,
+      boundaryFlowCm3PerS: ifp.boundaryFlowCm3PerS,
+      uptakePerS: a,
+      backfluxPerS: k,
+      availableFraction: p.availableFraction ?? 0.4,
+      konPerS: (p.konPerH ?? 0) / 3600,
+      koffPerS: (p.koffPerH ?? 0) / 3600,
+      plasma: (tS) => plasmaH(tS / 3600),
+      reportTimesS: p.reportTimesH.map((t) => t * 3600),
+      keepFields: p.keepFields,
+    },
     parameters: {
       diffusion_cm2_per_s: d0,
       tissue_diffusion_cm2_per_s: dTissue,
@@ -135,4 +139,9 @@ export function simulateTumourTransport(p: TumourTransportInput): TumourTranspor
       pe_mmHg: pe,
     },
   };
+}
+
+export function simulateTumourTransport(p: TumourTransportInput): TumourTransportResult {
+  const { ifp, problem, parameters } = tumourTransportProblem(p);
+  return { ifp, transport: solveTransport(problem), parameters };
 }

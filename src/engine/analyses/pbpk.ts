@@ -105,7 +105,7 @@ export function planPbpk(ls: LoadedStudy): Task[] {
     tasks.push({
       id: `${PBPK}/${agent.id}`,
       kind: PBPK,
-      revision: 2,
+      revision: 3,
       subject: null,
       inputFiles: [],
       inputs: { agent, species, targeted, surface, subjects, groups },

@@ -7,17 +7,10 @@
  * identifiable), goodness of fit (geometric mean fold error) and the fitted blood half-life next to
  * the NCA one.
  */
+import { FIT_PARAMS } from "../../core/transport/pbpk/fit.js";
 import { fmt } from "../figures/scale.js";
 import { scatterFitSvg } from "../figures/scatterFit.js";
 import type { ReportSection } from "./index.js";
-
-const FIT_PARAMS = [
-  "mps_liver_scale",
-  "mps_spleen_scale",
-  "mps_marrow_scale",
-  "tumour_permeability_scale",
-  "opsonised_fraction",
-];
 
 export const pbpkSection: ReportSection = (_r, ctx) => {
   const rows = ctx.rowsOf("pbpk");

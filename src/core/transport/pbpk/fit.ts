@@ -11,6 +11,13 @@
  *   opsonised_fraction                  fraction of a PEG dose opsonised at injection and
  *                                       cleared like a bare particle (the fast blood phase);
  *                                       fitted as θ = logit(f); not applicable to bare particles
+ *   lung_uptake_scale                   lung per-pass extraction (intravascular phagocytes +
+ *                                       capillary trapping)
+ *   renal_mesangial_scale               kidney mesangial per-pass extraction; not applicable to
+ *                                       particles that cannot pass the glomerular fenestrae
+ *   renal_tubular_scale                 proximal-tubular uptake fraction of the filtered
+ *                                       particles; not applicable above the glomerular cut-off
+ *                                       (nothing filtered)
  * Objective: weighted least squares in log space, minimise Σ w_i (ln y_i − ln f_i(θ))², with
  *   w_i = 1/σ_i², σ_i = √ln(1 + CV_i²) the log-normal SD from the row's SD (CV = sd/y) when every
  *   row has an SD, else w_i = 1 (then the residual variance s² sets the scale of the errors).
@@ -57,7 +64,7 @@ import {
   type PbpkSystem,
   simulatePbpk,
 } from "./model.js";
-import type { Surface } from "./nanoparticle.js";
+import { glomerularSieving, mesangialAccess, type Surface } from "./nanoparticle.js";
 import { ORGANS, type Organ, SAMPLE_BLOOD_FRACTION, SPECIES, type Species } from "./species.js";
 
 export const FIT_PARAMS = [
@@ -66,6 +73,9 @@ export const FIT_PARAMS = [
   "mps_marrow_scale",
   "tumour_permeability_scale",
   "opsonised_fraction",
+  "lung_uptake_scale",
+  "renal_mesangial_scale",
+  "renal_tubular_scale",
 ] as const;
 export type FitParam = (typeof FIT_PARAMS)[number];
 
@@ -75,7 +85,21 @@ const SCALE_KEY: Record<FitParam, keyof PbpkScales> = {
   mps_marrow_scale: "mpsMarrow",
   tumour_permeability_scale: "tumourPermeability",
   opsonised_fraction: "opsonisedFraction",
+  lung_uptake_scale: "lungUptake",
+  renal_mesangial_scale: "renalMesangial",
+  renal_tubular_scale: "renalTubular",
 };
+
+/** why a parameter does not apply to this particle (null: it applies) */
+function notApplicable(k: FitParam, sizeNm: number, surface: Surface): string | null {
+  if (k === "opsonised_fraction" && surface === "bare")
+    return "not applicable: bare surface (all particles opsonised)";
+  if (k === "renal_tubular_scale" && !(glomerularSieving(sizeNm) > 0))
+    return "not applicable: above the glomerular cut-off (nothing is filtered)";
+  if (k === "renal_mesangial_scale" && !(mesangialAccess(sizeNm) > 0))
+    return "not applicable: the particle does not reach the mesangium (filtered, or larger than the glomerular fenestrae)";
+  return null;
+}
 
 /** the fraction is fitted on the logit scale, the scales on the log scale */
 const isFraction = (k: FitParam) => k === "opsonised_fraction";
@@ -411,8 +435,9 @@ const gmfeOf = (pred: ArrayLike<number>, meas: ArrayLike<number>) => {
 export function fitPbpk(p: PbpkFitInput): PbpkFitResult {
   checkFitInput(p);
   const surface = p.surface ?? "bare";
-  // a bare particle is opsonised anyway: the opsonised fraction does not apply
-  const requested = [...(p.fit ?? FIT_PARAMS)].filter((k) => !(isFraction(k) && surface === "bare"));
+  // parameters that do not apply to this particle (a bare particle is opsonised anyway; no
+  // tubular uptake without filtration; no mesangial uptake without access) are not fitted
+  const requested = [...(p.fit ?? FIT_PARAMS)].filter((k) => notApplicable(k, p.sizeNm, surface) === null);
   const obs = p.observations;
   const n = obs.length;
   const y = Float64Array.from(obs, (o) => Math.log(o.pctID_per_g));
@@ -427,11 +452,7 @@ export function fitPbpk(p: PbpkFitInput): PbpkFitResult {
   const status: Record<FitParam, string> = Object.fromEntries(
     FIT_PARAMS.map((k) => [
       k,
-      requested.includes(k)
-        ? "ok"
-        : isFraction(k) && surface === "bare"
-          ? "not applicable: bare surface (all particles opsonised)"
-          : "fixed (not fitted)",
+      requested.includes(k) ? "ok" : (notApplicable(k, p.sizeNm, surface) ?? "fixed (not fitted)"),
     ]),
   ) as Record<FitParam, string>;
   // parameters no observation informs: held at their start value

@@ -2,15 +2,19 @@
  * Whole-body nanoparticle PBPK model (permeability-limited, linear), amounts in % injected dose.
  * Compartments: circulating plasma (all intravascular space, Hct excluded); per organ (lung,
  * liver, spleen, kidney, heart, muscle, tumour, bone marrow, skin, rest) an interstitial space,
- * MPS-captured pools (liver, spleen, bone marrow, lung) and a bound pool (tumour, targeting);
- * urine and faeces. Particles are far below organ plasma flows in exchange (PS ≪ Q), so the
+ * a captured pool (MPS of liver, spleen, bone marrow; lung intravascular phagocytes and capillary
+ * trapping; kidney mesangium and proximal tubule) and a bound pool (tumour, targeting); urine and
+ * faeces. Particles are far below organ plasma flows in exchange (PS ≪ Q), so the
  * capillary concentration equals the plasma concentration Cp (no separate vascular compartments —
  * they would add stiffness 10³–10⁴ 1/h and nothing measurable). Per organ k (plasma flow Q,
  * lymph L = f_L·Q, Ci = A_i/V_i):
  *   transvascular J = L(1 − σ)·Cp + PS·B(Pe)·(Cp − Ci),  Pe = L(1 − σ)/PS  (Patlak 1971)
  *   interstitial  dA_i/dt = J − L(1 − σ_L)·Ci − [liver] k_bile·a_hep·A_i − k_on·A_i + k_off·A_b
- *   MPS           dA_mps/dt = E(d)·Q·Cp − [liver] k_mps·A_mps
+ *   captured      dA_mps/dt = E(d)·Q·Cp − [liver] k_mps·A_mps + [kidney] f_tub·GFR·W(λ_g)·Cp
+ *   urine         dA_u/dt = (1 − f_tub)·GFR·W(λ_g)·Cp
  *   plasma        dA_p/dt = Σ_k [−J + L(1 − σ_L)·Ci − E·Q·Cp] − GFR·W(λ_g)·Cp
+ * (E: nanoparticle.ts — MPS law, lung phagocytes + capillary trapping, kidney mesangial access;
+ * f_tub: proximal-tubular uptake of filtered particles.)
  * The system is built as a list of first-order transfers between pools (buildPbpkSystem, also
  * used by pbpk/fit.ts for the sensitivity equations); every term moves amount between two pools,
  * so Σ amounts = 100 %ID; the explicit
@@ -109,6 +113,9 @@ export interface PbpkResult {
       mps_marrow: number;
       tumour_permeability: number;
       opsonised_fraction: number;
+      lung_uptake: number;
+      renal_mesangial: number;
+      renal_tubular: number;
     };
     dose_mg_per_kg: number | null;
     body_weight_kg: number;
@@ -124,6 +131,8 @@ export interface PbpkResult {
       }
     >;
     renal_clearance_L_per_h: number;
+    /** fraction of the filtered particles taken up by the proximal tubule (kidney), not excreted */
+    renal_tubular_uptake_fraction: number;
     solver: { method: string; steps: number; rejected: number };
   };
 }
@@ -209,6 +218,12 @@ export interface PbpkScales {
   mpsMarrow?: number;
   /** tumour vascular permeability P (diffusive PS) */
   tumourPermeability?: number;
+  /** lung uptake (intravascular phagocytes + capillary trapping), per-pass extraction */
+  lungUptake?: number;
+  /** kidney mesangial uptake, per-pass extraction of the renal plasma flow */
+  renalMesangial?: number;
+  /** proximal-tubular uptake fraction of the filtered particles (capped at 1) */
+  renalTubular?: number;
   /**
    * fraction of the dose opsonised at injection (a value in [0, 1), not a multiplier; default
    * DISPOSITION.pegOpsonisedFraction for PEG, 0 for bare): cleared by the MPS as a bare particle
@@ -233,6 +248,8 @@ export interface PbpkSystem {
   /** per organ: diffusive exchange PS·B(Pe), L/h */
   diffLPerH: number[];
   opsonisedFraction: number;
+  /** fraction of the filtered particles taken up by the proximal tubule */
+  tubularFraction: number;
 }
 
 /**
@@ -279,7 +296,11 @@ export function buildPbpkSystem(
     liver: scales.mpsLiver ?? 1,
     spleen: scales.mpsSpleen ?? 1,
     bone_marrow: scales.mpsMarrow ?? 1,
+    lung: scales.lungUptake ?? 1,
+    kidney: scales.renalMesangial ?? 1,
   };
+  const tubular = Math.min(1, DISPOSITION.tubularUptakeFraction * (scales.renalTubular ?? 1));
+  const kidneyCaptured = index(ORGANS.indexOf("kidney"), 1);
   const Vp = s.plasmaL;
   const transfers: Transfer[] = [];
   const add = (from: number, to: number, kPerH: number) => {
@@ -311,10 +332,13 @@ export function buildPbpkSystem(
       add(index(i, 2), ii, koff);
     }
   });
-  add(PBPK_PLASMA, PBPK_URINE, s.renalClearanceLPerH / Vp);
-  add(PBPK_OPSONISED, PBPK_URINE, s.renalClearanceLPerH / Vp);
+  // glomerular filtration: to the urine, or taken up by the proximal tubule
+  for (const from of [PBPK_PLASMA, PBPK_OPSONISED]) {
+    add(from, PBPK_URINE, ((1 - tubular) * s.renalClearanceLPerH) / Vp);
+    add(from, kidneyCaptured, (tubular * s.renalClearanceLPerH) / Vp);
+  }
   const opsonisedFraction = opsonisedFractionOf(surface, scales);
-  return { setup: s, nState, transfers, index, diffLPerH, opsonisedFraction };
+  return { setup: s, nState, transfers, index, diffLPerH, opsonisedFraction, tubularFraction: tubular };
 }
 
 /** dy/dt = A·y from the transfer list (every term moves amount between two pools) */
@@ -432,6 +456,9 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
         mps_marrow: p.scales?.mpsMarrow ?? 1,
         tumour_permeability: p.scales?.tumourPermeability ?? 1,
         opsonised_fraction: sys.opsonisedFraction,
+        lung_uptake: p.scales?.lungUptake ?? 1,
+        renal_mesangial: p.scales?.renalMesangial ?? 1,
+        renal_tubular: p.scales?.renalTubular ?? 1,
       },
       dose_mg_per_kg: p.doseMgPerKg ?? null,
       body_weight_kg: ph.bodyWeightKg,
@@ -449,6 +476,7 @@ export function simulatePbpk(p: PbpkInput): PbpkResult {
         ]),
       ),
       renal_clearance_L_per_h: s.renalClearanceLPerH,
+      renal_tubular_uptake_fraction: sys.tubularFraction,
       solver: { method, steps: sol.steps, rejected: sol.rejected },
     },
   };

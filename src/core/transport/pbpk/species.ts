@@ -2,9 +2,13 @@
  * Physiological parameters for the nanoparticle PBPK model (mouse, rat, human).
  * Organ masses (fraction of body weight) and blood flows (fraction of cardiac output) follow
  * Brown et al. (1997) "Physiological parameter values for PBPK models", Toxicol Ind Health
- * 13:407–484 (Tables 4–5 organ weights, Table 23 flows); spleen and red-marrow flows, which Brown
- * does not tabulate for every species, and human values from ICRP Publication 89 (2002) /
- * NCRP reference man; GFR from Davies & Morris (1993) Pharm Res 10:1093. Tumour: a
+ * 13:407–484 (Tables 4–5 organ weights, Table 23 flows). Human spleen and red-marrow flows
+ * (3 % of cardiac output each), red-marrow mass (1.5 kg) and cardiac output (6.5 L/min, adult)
+ * as in the reference-man PBPK of NRC 1999 "Risk assessment of radon in drinking water", Annex A
+ * (Tables A-1, A-2; cardiac output after Williams 1993; resting flows reviewed by Williams &
+ * Leggett 1989, Clin Phys Physiol Meas 10:187); the earlier 5.6 L/min, attributed to ICRP 89,
+ * was not found in the sources checked. Rodent spleen and marrow flows are assumed. GFR from
+ * Davies & Morris (1993) Pharm Res 10:1093. Tumour: a
  * subcutaneous xenograft (mouse 0.2 g, rat 2 g) or a 20 mL human lesion perfused at
  * 0.2 mL/min/g (Vaupel, Kallinowski & Okunieff 1989, Cancer Res 49:6449). The "rest" compartment
  * takes the remaining mass and flow (after blood). Interstitial fractions: Shah & Betts (2012).
@@ -114,7 +118,7 @@ export const PHYSIOLOGY: Record<Species, SpeciesPhysiology> = {
   },
   human: {
     bodyWeightKg: BW.human,
-    cardiacOutputLPerH: 5.6 * 60,
+    cardiacOutputLPerH: 6.5 * 60,
     bloodFraction: 0.079,
     hematocrit: 0.45,
     gfrLPerH: 0.125 * 60,
@@ -140,7 +144,7 @@ export const PHYSIOLOGY: Record<Species, SpeciesPhysiology> = {
     tumourMassKg: 0.02,
     tumourPerfusionLPerHPerKg: 12,
     source:
-      "Brown 1997 (masses, flows); ICRP 89 (CO 5.6 L/min, red marrow 1.5 kg, spleen and marrow 3 % CO); Davies & Morris 1993 (GFR 125 mL/min)",
+      "Brown 1997 (masses, flows); NRC 1999 radon report Annex A (CO 6.5 L/min, red marrow 1.5 kg, spleen and marrow 3 % CO); Davies & Morris 1993 (GFR 125 mL/min)",
   },
 };
 
