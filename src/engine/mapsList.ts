@@ -5,6 +5,9 @@
  * status map `status.nii.gz` holds codes 0 ok, 1 not converged, 2 invalid, 3 outside mask).
  * A map without a sidecar entry is still listed, with unit "" (unknown). Paths are
  * study-relative with "/" separators, servable from /api/files/….
+ * The organ label map the CT pipeline wrote for the scan (results/labels/<scan>.nii.gz,
+ * engine/analyses/segmentation.ts) is listed after the parameter maps as { name "labels", unit
+ * LABELS_UNIT }: categorical study-ROI labels, to be shown with the ROI colour table.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +24,8 @@ export interface ScanMap {
 
 /** the unit of the status map (categorical codes, not a quantity) */
 export const STATUS_UNIT = "code";
+/** the unit of an organ label map (study ROI labels) */
+export const LABELS_UNIT = "label";
 
 interface Sidecar {
   parameters?: { key?: unknown; unit?: unknown; file?: unknown }[];
@@ -42,7 +47,10 @@ export function listScanMaps(studyDir: string, scanIds: readonly string[], scanI
     throw new NotFoundError({ field: "scan", value: scanId, expected: "a scan id of the study" });
   const rel = `results/maps/${scanId}`;
   const dir = join(studyDir, "results", "maps", scanId);
-  if (!existsSync(dir)) return [];
+  const labels: ScanMap[] = existsSync(join(studyDir, "results", "labels", `${scanId}.nii.gz`))
+    ? [{ name: "labels", unit: LABELS_UNIT, file: `results/labels/${scanId}.nii.gz` }]
+    : [];
+  if (!existsSync(dir)) return labels;
   const names = readdirSync(dir);
   const units = new Map<string, string>();
   for (const n of names.filter((x) => x.endsWith(".json")).sort()) {
@@ -66,5 +74,8 @@ export function listScanMaps(studyDir: string, scanIds: readonly string[], scanI
     const i = order.indexOf(m.file.slice(rel.length + 1));
     return m.unit === STATUS_UNIT ? 2e9 : i >= 0 ? i : 1e9;
   };
-  return maps.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  maps.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  const status = maps.findIndex((m) => m.unit === STATUS_UNIT);
+  if (status < 0) return [...maps, ...labels];
+  return [...maps.slice(0, status), ...labels, ...maps.slice(status)];
 }

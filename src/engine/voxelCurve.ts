@@ -23,6 +23,7 @@ import { convert } from "../core/units/units.js";
 import { readPlasmaAif } from "../io/aif.js";
 import type { Scan, Study } from "../study/schema.js";
 import { injectedMBq } from "./analyses/biodistribution.js";
+import { pipelineLabelFile } from "./analyses/segmentation.js";
 
 export interface CurveSeries {
   timeS: number[];
@@ -101,7 +102,7 @@ function selectVoxels(study: Study, scan: Scan, where: CurveWhere, first: Volume
   }
   const roi = study.rois.find((r) => r.id === where.roi || String(r.label) === where.roi);
   // DCE scans: the scan's tumour mask (files[2], label > 0); activity scans: the organ label map
-  const labelFile = scan.purpose === "dce" ? scan.files[2] : scan.labels;
+  const labelFile = scan.purpose === "dce" ? scan.files[2] : activityLabels(scan, src);
   if (!labelFile)
     throw new InputError({ field: "roi", value: where.roi, expected: "a scan with a label map or mask" });
   const lab = src.volume(labelFile);
@@ -119,7 +120,23 @@ function selectVoxels(study: Study, scan: Scan, where: CurveWhere, first: Volume
   for (let v = 0; v < n; v++) if (want === null ? lab.data[v] > 0 : lab.data[v] === want) idx.push(v);
   if (idx.length === 0)
     throw new InputError({ field: "roi", value: where.roi, expected: `voxels of the ROI in ${labelFile}` });
-  return { idx, name: `${roi?.name ?? where.roi} (mean of ${idx.length} voxels)` };
+  return { idx, name: `${roi?.name ?? where.roi} (mean of ${idx.length} voxels)`, label: want ?? undefined };
+}
+
+/** an activity scan's label map: its own, else the CT pipeline's once that has run */
+function activityLabels(scan: Scan, src: VoxelCurveSources): string | undefined {
+  const pipeline = pipelineLabelFile(scan.id);
+  return scan.labels ?? (src.file(pipeline) ? pipeline : undefined);
+}
+
+/** the ROI's voxels in another scan of the series when it has its own label map (the mouse moved) */
+function roiVoxelsOf(x: Scan, scan: Scan, sel: { idx: number[]; label?: number }, src: VoxelCurveSources) {
+  const file = sel.label === undefined || x.id === scan.id ? undefined : activityLabels(x, src);
+  if (!file || file === activityLabels(scan, src)) return sel.idx;
+  const lab = src.volume(file).data;
+  const idx: number[] = [];
+  for (let v = 0; v < lab.length; v++) if (lab[v] === sel.label) idx.push(v);
+  return idx.length ? idx : sel.idx;
 }
 
 const meanAt = (data: ArrayLike<number>, idx: number[], offset = 0) => {
@@ -196,7 +213,7 @@ function dceCurve(
 function activityCurve(
   study: Study,
   scan: Scan,
-  sel: { idx: number[]; name: string },
+  sel: { idx: number[]; name: string; label?: number },
   src: VoxelCurveSources,
 ): VoxelCurve {
   const series = study.scans
@@ -207,7 +224,7 @@ function activityCurve(
     .sort((x, y) => Date.parse(x.time) - Date.parse(y.time))[0];
   const t0 = admin ? Date.parse(admin.time) : Date.parse(series[0].time);
   const timeS = series.map((x) => (Date.parse(x.time) - t0) / 1000);
-  const raw = series.map((x) => meanAt(src.volume(x.files[0]).data, sel.idx));
+  const raw = series.map((x) => meanAt(src.volume(x.files[0]).data, roiVoxelsOf(x, scan, sel, src)));
   const rawUnit = String(scan.acquisition?.units ?? "a.u.");
   const base = {
     timeS,

@@ -3,11 +3,19 @@
  * every organ, blood curve) must come back out of counts → activity → decay correction →
  * %ID/g. The tolerance is counting statistics: 4 Poisson SDs of the sample's counts
  * (1/√N relative), plus 1e-6 for rounding.
+ * SPECT: the organ labels come from the batch CT pipeline (segmentation/<subject>: atlas → CT,
+ * later CTs → first CT, resampled onto each SPECT grid), not from the generator, whose label maps
+ * are truth only (truth/labels/). Recovery tolerances per organ are set by the border voxels the
+ * pipeline labels differently from the truth (partial-volume limit of 1 × 1 × 1.5 mm voxels),
+ * which carry the activity of the neighbouring tissue; the SPECT noise (8 % per voxel) adds < 1 %
+ * on ROI means of ≥ 100 voxels.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dice } from "../../src/core/segmentation/propagate.js";
+import { readNifti } from "../../src/io/nifti.js";
 import { type DemoTruth, organPctIDperG } from "../../src/study/demo/generate.js";
 import { writeDemoStudy } from "../../src/study/demo/write.js";
 import { runCli, runCliJson } from "../helpers/cli.js";
@@ -34,7 +42,7 @@ beforeAll(() => {
   const r = runCli(["run", dir, "--no-progress"]);
   expect(r.code, r.stderr).toBe(0);
   rows = runCliJson<Row[]>(["results", dir]);
-});
+}, 240_000); // the whole demo study: every analysis, incl. the SPECT/CT pipeline of 12 mice
 
 describe("demo study: analyses recover the ground truth", () => {
   it("injected activity matches the syringe readings decay-corrected to injection", () => {
@@ -115,24 +123,70 @@ describe("demo study: analyses recover the ground truth", () => {
     expect(hi?.value ?? Number.NaN).toBeGreaterThan(auc?.value ?? Number.NaN);
   });
 
-  it("SPECT images: ROI %ID/cc (decay-corrected) recovers the organ truth within 3 % at every time point", () => {
+  it("SPECT images: ROI %ID/cc (decay-corrected) in the pipeline's labels recovers the organ truth at every time point", () => {
+    // relative tolerance per organ, from the partial-volume limit of the pipeline labels
+    const tol: Record<string, number> = {
+      liver: 0.03, // large (≈ 1.1 mL, 750 voxels), Dice ≥ 0.98: < 1.5 % of its voxels are border mismatches
+      heart: 0.03,
+      muscle: 0.03, // its neighbours are soft tissue at the same (muscle) activity
+      // ≈ 0.33 mL, half its surface against air (the CT's air rule trims ≈ 1 % of it) and soft
+      // tissue at 1/10 of its activity, Dice ≥ 0.95
+      tumour_psma: 0.05,
+      tumour_flu: 0.05,
+      // ≈ 0.17 mL (≈ 115 voxels, 40 % of them on the border) between liver (0.4×) and soft tissue
+      // (0.015×): each border voxel labelled spleen but truly neighbour tissue costs ≈ 0.8 %
+      spleen: 0.06,
+      kidney: 0.06, // two ≈ 0.1 mL ellipsoids in soft tissue at 1/9 of their activity
+      // thin (3.5 mm half-width) against the 1 mm grid: ≈ 4 % of its label voxels are soft tissue
+      // at ≈ 1/4 of the lung activity — a systematic −3 %
+      lung: 0.08,
+    };
     let checked = 0;
     for (const s of truth.subjects.filter((x) => x.imaging)) {
       for (const tH of [4, 24, 48, 96]) {
-        for (const roi of ["liver", "spleen", "kidney", "tumour_psma", "tumour_flu"]) {
+        for (const roi of Object.keys(tol)) {
           const r = rows.find(
             (x) =>
               x.analysis === `imaging/${s.id}-SPECT-${tH}h` && x.roi === roi && x.parameter === "pctIDperCC",
           );
           const expected = organPctIDperG(s, roi, tH); // tissue density 1 g/mL in the phantom
           expect(Math.abs((r?.value ?? 0) - expected) / expected, `${s.id} ${roi} ${tH} h`).toBeLessThan(
-            0.03,
+            tol[roi],
           );
           checked++;
         }
       }
     }
-    expect(checked).toBe(12 * 4 * 5);
+    expect(checked).toBe(12 * 4 * 8);
+  });
+
+  it("SPECT labels: made by the CT pipeline (not the generator's), Dice ≥ 0.9 per organ against the truth", () => {
+    const study = JSON.parse(readFileSync(join(dir, "study.json"), "utf8")) as {
+      scans: { id: string; modality: string; labels?: string }[];
+    };
+    const spect = study.scans.filter((x) => x.modality === "SPECT");
+    expect(spect).toHaveLength(48);
+    expect(spect.every((x) => x.labels === undefined)).toBe(true);
+    expect(study.scans.filter((x) => x.modality === "CT")).toHaveLength(48);
+    const sessions = JSON.parse(readFileSync(join(dir, "truth", "spect_ct.json"), "utf8")).sessions as {
+      spectScan: string;
+      truthLabels: { spect: string };
+    }[];
+    let worst = 1;
+    for (const x of sessions) {
+      const got = readNifti(join(dir, "results", "labels", `${x.spectScan}.nii.gz`)).data;
+      const want = readNifti(join(dir, x.truthLabels.spect)).data;
+      for (let l = 1; l <= 8; l++) {
+        const d = dice(got, want, l);
+        worst = Math.min(worst, d);
+        expect(d, `${x.spectScan} label ${l}`).toBeGreaterThanOrEqual(0.9);
+      }
+    }
+    expect(worst).toBeLessThan(1); // the pipeline's labels, not a copy of the truth
+    for (const s of truth.subjects.filter((x) => x.imaging))
+      expect(rows.some((x) => x.analysis === `segmentation/${s.id}` && x.parameter === "atlasMetric")).toBe(
+        true,
+      );
   });
 
   it("DCE-MRI: ROI extended-Tofts Ktrans and vp track the voxel-mean truth (rim/core mixture)", () => {

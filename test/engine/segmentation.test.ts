@@ -1,11 +1,14 @@
 /**
- * Batch image-based biodistribution without label maps (engine/analyses/segmentation.ts) on a
- * two-time-point SPECT/CT phantom of one mouse made here from the analytic atlas: the mouse is
- * posed by a known affine at 4 h and moved rigidly at 24 h; SPECT images (same world frame as
- * their CT, decay-corrected, partial-volume edges, 5 % noise) carry known organ concentrations.
- * Checks: label maps written to results/labels/, their Dice against the phantom's organs ≥ 0.9,
- * and %ID/cc rows equal to the truth within partial-volume limits (ROI means over Dice ≥ 0.9
- * labels: 10 % for the large organs, 20 % for kidney, spleen and bladder).
+ * Batch image-based biodistribution without label maps (engine/analyses/segmentation.ts → the
+ * imaging task of each scan) on a two-time-point hybrid SPECT/CT phantom of one mouse made here
+ * from the analytic atlas (the CT as the SPECT scan's files[1], contrast-enhanced HU): the mouse
+ * is posed by a known affine at 4 h (not a rigid copy of the atlas) and moved rigidly at 24 h;
+ * SPECT images (same grid and world frame as their CT, decay-corrected, partial-volume edges,
+ * 5 % noise) carry known organ concentrations. Checks: label maps written to results/labels/
+ * (activity scan and its CT), their Dice against the phantom's organs ≥ 0.9, the imaging task
+ * depending on the segmentation task, and %ID/cc rows equal to the truth within partial-volume
+ * limits (ROI means over Dice ≥ 0.9 labels with partial-volume edges: 10 % for the large organs,
+ * 20 % for kidney, spleen and bladder).
  */
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,8 +19,11 @@ import { ATLAS_ORGANS, CT_HU, renderIntensity, renderLabels } from "../../src/co
 import { dice } from "../../src/core/segmentation/propagate.js";
 import { injectedMBq } from "../../src/engine/analyses/biodistribution.js";
 import { subjectAdministration } from "../../src/engine/analyses/common.js";
+import { planImaging } from "../../src/engine/analyses/imaging.js";
 import { planSegmentation } from "../../src/engine/analyses/segmentation.js";
+import { runTasks } from "../../src/engine/runner.js";
 import { readNifti, writeNifti } from "../../src/io/nifti.js";
+import { SqliteStore } from "../../src/store/sqliteStore.js";
 import { generateDemoStudy } from "../../src/study/demo/generate.js";
 import type { LoadedStudy } from "../../src/study/load.js";
 import { addNoise, affineTruth, grid, rigidTruth } from "../core/registration/phantom.js";
@@ -50,6 +56,7 @@ describe("segmentation engine: atlas + registration → organ TACs", () => {
     mkdirSync(join(dir, "images"));
     const demo = generateDemoStudy(7);
     const study = demo.study;
+    study.rois.push({ id: "bladder", name: "bladder", label: 9, kind: "organ" });
     const subj = study.subjects[0].id;
     const { admin, agent } = subjectAdministration(study, subj);
     const a0 = injectedMBq(admin, agent.label?.nuclide as string);
@@ -75,16 +82,25 @@ describe("segmentation engine: atlas + registration → organ TACs", () => {
       };
     });
     const ls = { dir, file: join(dir, "study.json"), text: "", study } as unknown as LoadedStudy;
-    const tasks = planSegmentation(ls);
-    expect(tasks.map((t) => t.id)).toEqual([`segmentation/${subj}`]);
-    const out = await tasks[0].run({ study: ls, store: {} as never, progress: () => {} });
+    const seg = planSegmentation(ls);
+    expect(seg.map((t) => t.id)).toEqual([`segmentation/${subj}`]);
+    const imaging = planImaging(ls);
+    expect(imaging.map((t) => t.dependsOn)).toEqual([[`segmentation/${subj}`], [`segmentation/${subj}`]]);
+    const store = new SqliteStore(join(dir, "results.sqlite"));
+    const run = await runTasks(ls, [...seg, ...imaging], store);
+    expect(run.failed).toEqual([]);
     for (const [t, scan] of study.scans.entries()) {
-      const f = join(dir, "results", "labels", `${scan.id}.nii.gz`);
-      expect(existsSync(f)).toBe(true);
-      const lab = readNifti(f);
-      for (const l of [1, 2, 3, 4, 5, 7, 8, 9])
-        expect(dice(lab.data, truthLabels[t].data, l), `${ATLAS_ORGANS[l]} t${t}`).toBeGreaterThan(0.9);
+      for (const f of [`${scan.id}.nii.gz`, `${scan.id}_ct.nii.gz`]) {
+        const file = join(dir, "results", "labels", f);
+        expect(existsSync(file)).toBe(true);
+        const lab = readNifti(file);
+        for (const l of [1, 2, 3, 4, 5, 7, 8, 9])
+          expect(dice(lab.data, truthLabels[t].data, l), `${ATLAS_ORGANS[l]} t${t} ${f}`).toBeGreaterThan(
+            0.9,
+          );
+      }
     }
+    const out = { rows: imaging.flatMap((t) => store.listResults({ analysis: t.id })) };
     const times = [...new Set(out.rows.map((r) => r.time_s))];
     expect(times.length).toBe(2);
     for (const organ of [

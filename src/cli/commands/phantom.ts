@@ -29,6 +29,7 @@ import {
 import { Rng } from "../../core/random.js";
 import { toCsv } from "../../io/csv.js";
 import { DEMO_ARMS } from "../../study/demo/arms/index.js";
+import { BIODIST_OPTIONS, biodistOptionsFrom, writeBiodistPhantom } from "../../study/demo/biodistPhantom.js";
 import {
   acquisition,
   CHECKERBOARD,
@@ -192,7 +193,10 @@ export function register(program: Command): void {
   const cmd = program
     .command("phantom")
     .description("write a digital reference object with known ground truth, or evaluate accuracy on one")
-    .argument("<kind>", `dce, evaluate, cohort, or a demo arm: ${DEMO_ARMS.map((a) => a.name).join(", ")}`)
+    .argument(
+      "<kind>",
+      `dce, evaluate, cohort, biodist, or a demo arm: ${DEMO_ARMS.map((a) => a.name).join(", ")}`,
+    )
     .argument("[analysis]", `with evaluate: ${EVALUATOR_KINDS.join(", ")} or all`)
     .option("--out <dir>", "output folder (required except for evaluate, where it is optional)")
     .option("--ktrans <v>", "tumour Ktrans (1/min)", "0.12")
@@ -215,7 +219,7 @@ export function register(program: Command): void {
     )
     .action((kind: string, analysis: string | undefined, o: PhantomCli) => {
       const arms = DEMO_ARMS.map((a) => a.name);
-      parseChoice("kind", kind, ["dce", "evaluate", "cohort", ...arms]);
+      parseChoice("kind", kind, ["dce", "evaluate", "cohort", "biodist", ...arms]);
       if (kind === "evaluate") {
         runEvaluate(analysis, o);
         return;
@@ -227,6 +231,11 @@ export function register(program: Command): void {
             expected: "phantom cohort takes --n, --seed and the cohort options only",
           });
         writeCohortPhantom({ ...o, out: outFolder(o.out) });
+        return;
+      }
+      if (kind === "biodist" && analysis === undefined && !o.checkerboard && o.snr === undefined && !o.n) {
+        const meta = writeBiodistPhantom(outFolder(o.out), biodistOptionsFrom({ ...o }));
+        emit(meta, { json: o.json }, () => `wrote biodist phantom to ${o.out} (truth in ${meta.truth})\n`);
         return;
       }
       if (analysis !== undefined)
@@ -310,4 +319,5 @@ export function register(program: Command): void {
       );
     });
   for (const [flag, description] of COHORT_OPTIONS) cmd.option(flag, description);
+  for (const [flag, description] of BIODIST_OPTIONS) cmd.option(flag, description);
 }

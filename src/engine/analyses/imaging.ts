@@ -3,6 +3,8 @@
  * map (core/image/roiStats.ts), decay-corrected to injection, as %ID/cc = 100·C/A_inj and
  * SUV_bw = C[kBq/mL]/(A_inj[kBq]/BW[g]) (SCIENCE.md §2). Image units are read from the scan's
  * acquisition.units (Bq/mL, kBq/mL or MBq/mL) and acquisition.decayCorrected (default false).
+ * The label map is scan.labels, or for a scan without one the CT pipeline's
+ * (engine/analyses/segmentation.ts: results/labels/<scan>.nii.gz; the task depends on it).
  */
 import { join } from "node:path";
 import { roiStatistics } from "../../core/image/roiStats.js";
@@ -14,6 +16,7 @@ import type { LoadedStudy } from "../../study/load.js";
 import type { Task } from "../task.js";
 import { injectedMBq } from "./biodistribution.js";
 import { bodyWeightG, row, subjectAdministration } from "./common.js";
+import { pipelineLabels } from "./segmentation.js";
 
 export const IMAGING = "imaging";
 const TO_MBQ_PER_ML: Record<string, number> = {
@@ -26,9 +29,17 @@ const TO_MBQ_PER_ML: Record<string, number> = {
 
 export function planImaging(ls: LoadedStudy): Task[] {
   const { study } = ls;
+  const pipeline = pipelineLabels(study);
   return study.scans
-    .filter((s) => (s.modality === "SPECT" || s.modality === "PET") && s.purpose === "activity" && s.labels)
+    .filter(
+      (s) =>
+        (s.modality === "SPECT" || s.modality === "PET") &&
+        s.purpose === "activity" &&
+        (s.labels || pipeline.has(s.id)),
+    )
     .map((scan) => {
+      const fromPipeline = scan.labels ? undefined : pipeline.get(scan.id);
+      const labelFile = scan.labels ?? (fromPipeline?.file as string);
       const subject = study.subjects.find((x) => x.id === scan.subject);
       const { admin, agent } = subjectAdministration(study, scan.subject);
       const rois = study.rois.filter((r) => r.label !== undefined);
@@ -37,9 +48,9 @@ export function planImaging(ls: LoadedStudy): Task[] {
         kind: IMAGING,
         revision: 1,
         subject: scan.subject,
-        inputFiles: [scan.files[0], scan.labels as string],
-        inputs: { scan, admin, agent, rois, bodyWeight: subject?.bodyWeight },
-        dependsOn: [],
+        inputFiles: [scan.files[0], labelFile],
+        inputs: { scan, labelFile: fromPipeline?.file, admin, agent, rois, bodyWeight: subject?.bodyWeight },
+        dependsOn: fromPipeline ? [fromPipeline.task] : [],
         run: ({ progress }) => {
           const nuclide = agent.label?.nuclide;
           if (!nuclide) throw new Error(`agent ${agent.id} has no label.nuclide`);
@@ -51,7 +62,7 @@ export function planImaging(ls: LoadedStudy): Task[] {
             );
           const image = readNifti(join(ls.dir, scan.files[0]));
           progress(0.5);
-          const stats = roiStatistics(image, readNifti(join(ls.dir, scan.labels as string)));
+          const stats = roiStatistics(image, readNifti(join(ls.dir, labelFile)));
           const a0 = injectedMBq(admin, nuclide);
           const tS = (Date.parse(scan.time) - Date.parse(admin.time)) / 1000;
           const df = scan.acquisition?.decayCorrected === true ? 1 : decayFactor(nuclide, tS);

@@ -39,7 +39,7 @@ import { writeDicom } from "../../../io/dicom/write.js";
 import type { Scan } from "../../schema.js";
 import { SCAN_TIMES_H } from "../design.js";
 import { type DemoStudy, organPctIDperG, type SubjectTruth } from "../generate.js";
-import { SPECT_SPACING_MM, spectLabels } from "../spect.js";
+import { organVolumesMl } from "../spect.js";
 import type { DemoArm } from "./index.js";
 
 export const PLANAR_GRID = { rows: 64, cols: 32, pixelMm: 1.5, durationS: 600 };
@@ -162,12 +162,9 @@ export const PLANAR_TRUTH_ORGANS = ["heart", "liver", "spleen", "kidney", "tumou
 
 const bodyThicknessCm = (s: SubjectTruth) => Math.round((1.45 + 0.05 * (s.bodyWeightG - 20)) * 100) / 100;
 
-/** organ volumes (mL) of the SPECT phantom, per label */
+/** organ volumes (mL) of the SPECT/CT phantom's mouse, per label (spect.ts) */
 function labelVolumesMl(): Map<number, number> {
-  const voxMl = (SPECT_SPACING_MM[0] * SPECT_SPACING_MM[1] * SPECT_SPACING_MM[2]) / 1000;
-  const out = new Map<number, number>();
-  for (const l of spectLabels()) if (l > 0) out.set(l, (out.get(l) ?? 0) + voxMl);
-  return out;
+  return organVolumesMl();
 }
 
 /** organ thickness (cm) so that the slab holds the organ's SPECT-phantom volume */
