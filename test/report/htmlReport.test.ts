@@ -42,7 +42,10 @@ describe("eprscope report on the demo study", () => {
       "Multispectral optical imaging",
       "Histology",
       "PBPK prediction",
+      "DSC-MRI perfusion",
+      "Clinical nanotheranostic cohort",
+      "Tumour transport model",
     ])
       expect(html).toContain(h);
-  });
+  }, 300_000); // writes, runs and reports the whole demo study (≈ 60 s of CPU)
 });
