@@ -206,10 +206,15 @@ export function readNifti(path: string): Volume {
 }
 
 /** Serialise a Volume as NIfTI-1 (.nii) bytes. */
-export function encodeNifti(
-  v: Volume,
-  opts: { datatype?: NiftiDatatype; description?: string } = {},
-): Buffer {
+export interface NiftiWriteOptions {
+  datatype?: NiftiDatatype;
+  description?: string;
+  /** intent_code (e.g. 1007 NIFTI_INTENT_VECTOR) and intent_name (≤ 15 characters) */
+  intentCode?: number;
+  intentName?: string;
+}
+
+export function encodeNifti(v: Volume, opts: NiftiWriteOptions = {}): Buffer {
   const datatype = opts.datatype ?? (v.data instanceof Float64Array ? "float64" : "float32");
   const code = DT[datatype];
   const bits = {
@@ -231,6 +236,7 @@ export function encodeNifti(
   hdr.writeInt16LE(dims.length, 40);
   dims.forEach((d, i) => hdr.writeInt16LE(d, 42 + 2 * i));
   for (let i = dims.length; i < 7; i++) hdr.writeInt16LE(1, 42 + 2 * i);
+  hdr.writeInt16LE(opts.intentCode ?? 0, 68);
   hdr.writeInt16LE(code, 70);
   hdr.writeInt16LE(bits, 72);
   const pix = [1, v.spacingMm[0], v.spacingMm[1], v.spacingMm[2], v.frameS ?? 1, 1, 1, 1];
@@ -244,6 +250,7 @@ export function encodeNifti(
   hdr.writeInt16LE(2, 254); // sform_code: aligned
   for (let r = 0; r < 3; r++)
     for (let c = 0; c < 4; c++) hdr.writeFloatLE(v.affine[r * 4 + c], 280 + 16 * r + 4 * c);
+  if (opts.intentName) hdr.write(opts.intentName.slice(0, 15), 328, "latin1");
   hdr.write("n+1\0", 344, "latin1");
   const body = Buffer.alloc(nvox * (bits / 8));
   for (let i = 0; i < nvox; i++) {
@@ -284,11 +291,7 @@ export function encodeNifti(
   return Buffer.concat([hdr, body]);
 }
 
-export function writeNifti(
-  path: string,
-  v: Volume,
-  opts: { datatype?: NiftiDatatype; description?: string } = {},
-): void {
+export function writeNifti(path: string, v: Volume, opts: NiftiWriteOptions = {}): void {
   const bytes = encodeNifti(v, opts);
   writeFileSync(path, path.endsWith(".gz") ? gzipSync(bytes, { level: 6 }) : bytes);
 }

@@ -1,21 +1,23 @@
 /**
  * `eprscope labels propagate <labels.nii.gz> <source.nii.gz> <target.nii.gz> --out
- * target_labels.nii.gz [--transform rigid|affine] [--metric ncc|mi] [--refine] [--json]`: the
- * label map of the source image (e.g. the CT of the first time point) carried to the target
- * image (a later CT): register target (fixed) ← source (moving), then resample the labels by
- * nearest neighbour through the target→source matrix; --refine re-decides a 1.2 mm band at the
- * organ borders with the random walker on the target image.
+ * target_labels.nii.gz [--transform rigid|affine|bspline] [--metric ncc|mi] [--grid-spacing-mm S]
+ * [--bending-weight w] [--refine] [--json]`: the label map of the source image (e.g. the CT of
+ * the first time point) carried to the target image (a later CT): register target (fixed) ←
+ * source (moving), then resample the labels by nearest neighbour through the target→source
+ * matrix, or (bspline) through the B-spline displacement field on the target grid; --refine
+ * re-decides a 1.2 mm band at the organ borders with the random walker on the target image.
  * `eprscope labels dice <a.nii.gz> <b.nii.gz> --json`: Dice per label (same grid).
  */
 import type { Command } from "commander";
 import { InputError } from "../../core/errors.js";
+import { bsplineField, registerBSpline } from "../../core/registration/deformable.js";
 import { register as registerImages } from "../../core/registration/register.js";
 import { toNested } from "../../core/registration/transform.js";
 import { refineRandomWalker } from "../../core/segmentation/atlasSegment.js";
-import { dicePerLabel, propagateLabels } from "../../core/segmentation/propagate.js";
+import { dicePerLabel, propagateLabels, propagateLabelsField } from "../../core/segmentation/propagate.js";
 import { readNifti, writeNifti } from "../../io/nifti.js";
 import { assertOutputOutsideInputs } from "../../io/safePaths.js";
-import { parseChoice } from "../options.js";
+import { parseChoice, parseNumberOption } from "../options.js";
 import { emit } from "../output.js";
 import { checkImage } from "./register.js";
 import { labelSummary } from "./segment.js";
@@ -29,22 +31,50 @@ export function register(program: Command): void {
     .argument("<source>", "image the labels belong to (e.g. CT at the first time point)")
     .argument("<target>", "image to label (e.g. a later CT)")
     .requiredOption("--out <file>", "label map on the target grid (NIfTI)")
-    .option("--transform <kind>", "rigid or affine", "rigid")
+    .option("--transform <kind>", "rigid, affine or bspline (deformable, on an affine start)", "rigid")
     .option("--metric <m>", "ncc (same modality) or mi", "ncc")
+    .option("--grid-spacing-mm <mm>", "bspline: control-point spacing (default 8 target voxels)")
+    .option("--bending-weight <w>", "bspline: bending-energy weight, mm² (default 0.003 ncc, 0.01 mi)")
     .option("--refine", "random-walker refinement of the organ borders on the target")
     .option("--json", "print one JSON document")
     .addHelpText(
       "after",
-      "\nExample:\n  eprscope labels propagate labels_4h.nii.gz ct_4h.nii.gz ct_24h.nii.gz --out labels_24h.nii.gz --json\n",
+      "\nExamples:\n  eprscope labels propagate labels_4h.nii.gz ct_4h.nii.gz ct_24h.nii.gz --out labels_24h.nii.gz --json\n" +
+        "  eprscope labels propagate labels_4h.nii.gz ct_4h.nii.gz ct_24h.nii.gz --transform bspline --out labels_24h.nii.gz --json\n",
     )
     .action(
       (
         labelPath: string,
         sourcePath: string,
         targetPath: string,
-        o: { out: string; transform?: string; metric?: string; refine?: boolean; json?: boolean },
+        o: {
+          out: string;
+          transform?: string;
+          metric?: string;
+          gridSpacingMm?: string;
+          bendingWeight?: string;
+          refine?: boolean;
+          json?: boolean;
+        },
       ) => {
-        const transform = parseChoice("--transform", o.transform ?? "rigid", ["rigid", "affine"] as const);
+        const transform = parseChoice("--transform", o.transform ?? "rigid", [
+          "rigid",
+          "affine",
+          "bspline",
+        ] as const);
+        const gridSpacingMm =
+          o.gridSpacingMm === undefined
+            ? undefined
+            : parseNumberOption("--grid-spacing-mm", o.gridSpacingMm, { min: 0, exclusiveMin: true });
+        const bendingWeight =
+          o.bendingWeight === undefined
+            ? undefined
+            : parseNumberOption("--bending-weight", o.bendingWeight, { min: 0 });
+        if (transform !== "bspline" && (gridSpacingMm !== undefined || bendingWeight !== undefined))
+          throw new InputError({
+            field: gridSpacingMm !== undefined ? "--grid-spacing-mm" : "--bending-weight",
+            expected: "only with --transform bspline",
+          });
         const metric = parseChoice("--metric", o.metric ?? "ncc", ["mi", "ncc"] as const);
         const inputs = [labelPath, sourcePath, targetPath];
         assertOutputOutsideInputs(o.out, inputs);
@@ -60,8 +90,23 @@ export function register(program: Command): void {
         for (const x of lab.data)
           if (!(x >= 0) || !Number.isInteger(x))
             throw new InputError({ file: labelPath, value: x, expected: "integer labels ≥ 0" });
-        const r = registerImages(target, source, { transform, metric });
-        let out = propagateLabels(lab, target, r.matrix);
+        let out: ReturnType<typeof propagateLabels>;
+        let summary: Record<string, unknown>;
+        if (transform === "bspline") {
+          const r = registerBSpline(target, source, { metric, gridSpacingMm, bendingWeight });
+          out = propagateLabelsField(lab, target, bsplineField(r));
+          summary = {
+            matrix: toNested(r.matrix),
+            metricValue: r.finalValue,
+            iterations: r.iterations + (r.initialRegistration?.iterations ?? 0),
+            grid_spacing_mm: r.gridSpacingMm,
+            control_points: r.controlPoints,
+          };
+        } else {
+          const r = registerImages(target, source, { transform, metric });
+          out = propagateLabels(lab, target, r.matrix);
+          summary = { matrix: toNested(r.matrix), metricValue: r.finalValue, iterations: r.iterations };
+        }
         if (o.refine) out = refineRandomWalker(target, out, 1.2);
         writeNifti(o.out, out, {
           datatype: lab.data.some((x) => x > 255) ? "int32" : "uint8",
@@ -72,9 +117,7 @@ export function register(program: Command): void {
             out: o.out,
             transform,
             metric,
-            matrix: toNested(r.matrix),
-            metricValue: r.finalValue,
-            iterations: r.iterations,
+            ...summary,
             labels: labelSummary(out),
           },
           { json: o.json, inputs },

@@ -7,8 +7,22 @@
 import { accumulateGradient, type Mapped, type MetricValue, type Samples } from "./sampler.js";
 
 export function ncc(s: Samples, mp: Mapped, withGradient = true): MetricValue {
+  const r = nccCost(s, mp, withGradient);
+  return {
+    value: r.value,
+    gradient: r.dEdm ? accumulateGradient(s, mp, r.dEdm) : new Float64Array(12),
+    validSamples: r.validSamples,
+  };
+}
+
+/** −NCC and its derivative per sample with respect to the moving intensity (null without gradient) */
+export function nccCost(
+  s: Samples,
+  mp: Mapped,
+  withGradient = true,
+): { value: number; dEdm: Float64Array | null; validSamples: number } {
   const N = mp.count;
-  if (N < 2) return { value: Number.NaN, gradient: new Float64Array(12), validSamples: N };
+  if (N < 2) return { value: Number.NaN, dEdm: null, validSamples: N };
   let sf = 0;
   let sm = 0;
   for (let q = 0; q < s.n; q++)
@@ -30,11 +44,11 @@ export function ncc(s: Samples, mp: Mapped, withGradient = true): MetricValue {
       smm += b * b;
     }
   const den = Math.sqrt(sff * smm);
-  if (!(den > 0)) return { value: Number.NaN, gradient: new Float64Array(12), validSamples: N };
+  if (!(den > 0)) return { value: Number.NaN, dEdm: null, validSamples: N };
   const r = sfm / den;
-  if (!withGradient) return { value: -r, gradient: new Float64Array(12), validSamples: N };
+  if (!withGradient) return { value: -r, dEdm: null, validSamples: N };
   const dEdm = new Float64Array(s.n);
   for (let q = 0; q < s.n; q++)
     if (mp.valid[q]) dEdm[q] = -((s.f[q] - fb) / den - (r * (mp.m[q] - mb)) / smm);
-  return { value: -r, gradient: accumulateGradient(s, mp, dEdm), validSamples: N };
+  return { value: -r, dEdm, validSamples: N };
 }

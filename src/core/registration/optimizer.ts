@@ -156,3 +156,140 @@ export function lbfgs(
   }
   return { p: toP(q), value: cur.value, iterations: it, stop };
 }
+
+export interface VectorResult {
+  x: Float64Array;
+  value: number;
+  iterations: number;
+  evaluations: number;
+  stop: "tolerance" | "max-iterations" | "line-search" | "no-samples";
+}
+
+/**
+ * L-BFGS for many parameters (the B-spline coefficients, typed arrays): the two-loop recursion
+ * above without parameter scaling (all coefficients are displacements in mm), a backtracking
+ * Armijo line search whose first trial step moves no coefficient by more than maxStep (mm) in
+ * the first iteration and after a restart, and a stop when the last `patience` iterations
+ * together decreased the cost by less than tolerance × the decrease since the start (a criterion
+ * independent of the metric's offset: −NCC sits near −1 while the changes that matter are 10⁻⁶).
+ */
+export function lbfgsVector(
+  evaluate: (x: Float64Array) => { value: number; gradient: Float64Array },
+  x0: Float64Array,
+  o: {
+    maxIterations: number;
+    maxStep: number;
+    memory?: number;
+    tolerance?: number;
+    patience?: number;
+  },
+): VectorResult {
+  const mem = o.memory ?? 7;
+  const tol = o.tolerance ?? 1e-3;
+  const patience = o.patience ?? 5;
+  const n = x0.length;
+  const dot = (a: Float64Array, b: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+  };
+  let x = Float64Array.from(x0);
+  let cur = evaluate(x);
+  let evaluations = 1;
+  if (!Number.isFinite(cur.value))
+    return { x, value: cur.value, iterations: 0, evaluations, stop: "no-samples" };
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const history = [cur.value];
+  let it = 0;
+  let stop: VectorResult["stop"] = "max-iterations";
+  const d = new Float64Array(n);
+  for (; it < o.maxIterations; it++) {
+    for (let i = 0; i < n; i++) d[i] = -cur.gradient[i];
+    const alpha: number[] = [];
+    for (let k = S.length - 1; k >= 0; k--) {
+      const a = rho[k] * dot(S[k], d);
+      alpha[k] = a;
+      const yk = Y[k];
+      for (let i = 0; i < n; i++) d[i] -= a * yk[i];
+    }
+    if (S.length) {
+      // H₀ = γI, γ = sᵀy / yᵀy (Nocedal & Wright eq. 7.20)
+      const last = S.length - 1;
+      const gam = dot(S[last], Y[last]) / dot(Y[last], Y[last]);
+      for (let i = 0; i < n; i++) d[i] *= gam;
+    }
+    for (let k = 0; k < S.length; k++) {
+      const b = rho[k] * dot(Y[k], d);
+      const sk = S[k];
+      for (let i = 0; i < n; i++) d[i] += sk[i] * (alpha[k] - b);
+    }
+    let slope = dot(d, cur.gradient);
+    if (!(slope < 0)) {
+      S.length = 0;
+      Y.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -cur.gradient[i];
+      slope = dot(d, cur.gradient);
+    }
+    let dmax = 0;
+    for (let i = 0; i < n; i++) dmax = Math.max(dmax, Math.abs(d[i]));
+    if (!(dmax > 0)) {
+      stop = "tolerance";
+      break;
+    }
+    let t = S.length ? 1 : o.maxStep / dmax;
+    if (t * dmax > 4 * o.maxStep) t = (4 * o.maxStep) / dmax;
+    let next: { value: number; gradient: Float64Array } | null = null;
+    const xn = new Float64Array(n);
+    for (let ls = 0; ls < 16; ls++) {
+      for (let i = 0; i < n; i++) xn[i] = x[i] + t * d[i];
+      const e = evaluate(xn);
+      evaluations++;
+      if (Number.isFinite(e.value) && e.value <= cur.value + 1e-4 * t * slope) {
+        next = e;
+        break;
+      }
+      t *= 0.5;
+    }
+    if (!next) {
+      if (S.length) {
+        // discard the curvature memory and retry once along the steepest descent
+        S.length = 0;
+        Y.length = 0;
+        rho.length = 0;
+        continue;
+      }
+      stop = "line-search";
+      break;
+    }
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xn[i] - x[i];
+      y[i] = next.gradient[i] - cur.gradient[i];
+    }
+    const sy = dot(s, y);
+    x = xn;
+    cur = next;
+    if (sy > 1e-12) {
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
+      if (S.length > mem) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+    }
+    history.push(cur.value);
+    const h = history.length - 1;
+    if (h >= patience && history[h - patience] - cur.value < tol * (history[0] - cur.value)) {
+      stop = "tolerance";
+      it++;
+      break;
+    }
+  }
+  return { x, value: cur.value, iterations: it, evaluations, stop };
+}

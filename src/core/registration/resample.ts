@@ -147,3 +147,78 @@ export function resampleNearest(labels: Volume, fixed: Grid, transform: ArrayLik
 export function spacingOf(a: ArrayLike<number>): [number, number, number] {
   return [0, 1, 2].map((c) => Math.hypot(a[c], a[4 + c], a[8 + c])) as [number, number, number];
 }
+
+/**
+ * moving-image voxel index of every fixed voxel through a dense displacement field u (world
+ * mm on the fixed grid, component-major 3·n³, y = x + u(x)), 3 per voxel
+ */
+function fieldIndex(moving: Grid, fixed: Grid, field: ArrayLike<number>): Float64Array {
+  const [nx, ny, nz] = fixed.dims;
+  const n3 = nx * ny * nz;
+  if (field.length !== 3 * n3)
+    throw new RangeError(`displacement field has ${field.length} values, expected ${3 * n3}`);
+  const W = invert4(moving.affine);
+  const F = fixed.affine;
+  const out = new Float64Array(3 * n3);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const v = i + nx * (j + ny * k);
+        const y0 = F[0] * i + F[1] * j + F[2] * k + F[3] + field[v];
+        const y1 = F[4] * i + F[5] * j + F[6] * k + F[7] + field[n3 + v];
+        const y2 = F[8] * i + F[9] * j + F[10] * k + F[11] + field[2 * n3 + v];
+        for (let a = 0; a < 3; a++)
+          out[3 * v + a] = snap(W[a * 4] * y0 + W[a * 4 + 1] * y1 + W[a * 4 + 2] * y2 + W[a * 4 + 3]);
+      }
+  return out;
+}
+
+/** Moving image resampled onto the fixed grid through a displacement field (trilinear; frames kept). */
+export function resampleLinearField(
+  moving: Volume,
+  fixed: Grid,
+  field: ArrayLike<number>,
+  opts: { defaultValue?: number } = {},
+): Volume {
+  const dflt = opts.defaultValue ?? 0;
+  const [nx, ny, nz] = fixed.dims;
+  const [mx, my, mz] = moving.dims;
+  const idx = fieldIndex(moving, fixed, field);
+  const nf = frames(moving);
+  const n3 = nx * ny * nz;
+  const m3 = mx * my * mz;
+  const out = new Float32Array(n3 * nf);
+  for (let v = 0; v < n3; v++)
+    for (let f = 0; f < nf; f++) {
+      const val = trilinear(moving.data, mx, my, mz, idx[3 * v], idx[3 * v + 1], idx[3 * v + 2], f * m3);
+      out[f * n3 + v] = Number.isNaN(val) ? dflt : val;
+    }
+  return {
+    dims: nf > 1 ? [nx, ny, nz, ...moving.dims.slice(3)] : [nx, ny, nz],
+    spacingMm: spacingOf(fixed.affine),
+    affine: Float64Array.from(fixed.affine),
+    data: out,
+    frameS: moving.frameS,
+  };
+}
+
+/** Label map resampled onto the fixed grid through a displacement field, nearest neighbour; outside → 0. */
+export function resampleNearestField(labels: Volume, fixed: Grid, field: ArrayLike<number>): Volume {
+  const [nx, ny, nz] = fixed.dims;
+  const [mx, my, mz] = labels.dims;
+  const idx = fieldIndex(labels, fixed, field);
+  const out = new Float32Array(nx * ny * nz);
+  for (let v = 0; v < out.length; v++) {
+    const u = Math.round(idx[3 * v]);
+    const w1 = Math.round(idx[3 * v + 1]);
+    const w2 = Math.round(idx[3 * v + 2]);
+    out[v] =
+      u >= 0 && w1 >= 0 && w2 >= 0 && u < mx && w1 < my && w2 < mz ? labels.data[u + mx * (w1 + my * w2)] : 0;
+  }
+  return {
+    dims: [nx, ny, nz],
+    spacingMm: spacingOf(fixed.affine),
+    affine: Float64Array.from(fixed.affine),
+    data: out,
+  };
+}

@@ -1,12 +1,15 @@
 /**
  * Shared evaluation step of the similarity metrics: the fixed-image samples (world positions
  * relative to the transform centre, fixed intensities) are mapped through y = M·x′ + c + t into
- * the moving image, where the intensity I_m(y) and its world gradient ∇I_m(y) are interpolated
- * trilinearly (from a central-difference gradient image, as ITK's default for Mattes MI). Samples
- * mapping outside the moving image or its mask are dropped (ITK/elastix behaviour). The metrics
- * then turn ∂E/∂I_m per sample into the 3×4 gradient ∂E/∂[M | t] (see accumulateGradient).
+ * the moving image (or through any map to world points y: mapWorld, used by the B-spline
+ * transform), where the intensity I_m(y) and its world gradient ∇I_m(y) are interpolated either
+ * trilinearly (value; gradient from a central-difference gradient image, as ITK's default for
+ * Mattes MI) or with the cubic B-spline (value and its exact gradient, cubic.ts). Samples mapping
+ * outside the moving image or its mask are dropped (ITK/elastix behaviour). The metrics then turn
+ * ∂E/∂I_m per sample into the 3×4 gradient ∂E/∂[M | t] (see accumulateGradient).
  */
 import type { Volume } from "../image/volume.js";
+import { type CubicSampler, cubicCoefficients, cubicSampler } from "./cubic.js";
 import { voxelGradient } from "./pyramid.js";
 import { trilinear } from "./resample.js";
 import { invert4, linearPart, type TransformKind } from "./transform.js";
@@ -28,28 +31,43 @@ export interface MovingLevel {
   mask?: { dims: number[]; data: ArrayLike<number>; toVoxel: Float64Array };
   min: number;
   max: number;
+  /** cubic B-spline interpolant (value and exact gradient) instead of trilinear, when set */
+  cubic?: CubicSampler;
 }
 
-export function movingLevel(v: Volume, mask?: Volume): MovingLevel {
+export type Interpolation = "linear" | "cubic";
+
+export function movingLevel(v: Volume, mask?: Volume, interpolation: Interpolation = "linear"): MovingLevel {
   const dims = v.dims.slice(0, 3);
   const n = dims[0] * dims[1] * dims[2];
   const data = v.data.subarray(0, n);
+  const coef = interpolation === "cubic" ? cubicCoefficients(data, dims) : null;
+  // histogram range = the samples' range (a cubic interpolant's overshoot beyond it is clamped by
+  // the metric; widening the range to the coefficients' instead coarsens the bins and costs accuracy)
+  const range = data;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    if (data[i] < min) min = data[i];
-    if (data[i] > max) max = data[i];
+    if (range[i] < min) min = range[i];
+    if (range[i] > max) max = range[i];
   }
   return {
     dims,
     data,
-    grad: voxelGradient(data, dims),
+    grad: coef ? EMPTY_GRAD : voxelGradient(data, dims),
+    cubic: coef ? cubicSampler(coef, dims) : undefined,
     toVoxel: invert4(v.affine),
     mask: mask ? { dims: mask.dims, data: mask.data, toVoxel: invert4(mask.affine) } : undefined,
     min,
     max,
   };
 }
+
+const EMPTY_GRAD: [Float32Array, Float32Array, Float32Array] = [
+  new Float32Array(0),
+  new Float32Array(0),
+  new Float32Array(0),
+];
 
 export interface Mapped {
   valid: Uint8Array;
@@ -68,34 +86,41 @@ export function mapSamples(
 ): Mapped {
   const { m, t } = linearPart(kind, p);
   const b = [centre[0] + t[0], centre[1] + t[1], centre[2] + t[2]];
-  const W = mv.toVoxel;
-  // voxel(u) = W·(M·x′ + b): combined 3×4
-  const c = new Float64Array(12);
-  for (let r = 0; r < 3; r++) {
-    for (let col = 0; col < 3; col++)
-      c[r * 4 + col] = W[r * 4] * m[col] + W[r * 4 + 1] * m[3 + col] + W[r * 4 + 2] * m[6 + col];
-    c[r * 4 + 3] = W[r * 4] * b[0] + W[r * 4 + 1] * b[1] + W[r * 4 + 2] * b[2] + W[r * 4 + 3];
-  }
-  const [nx, ny, nz] = mv.dims;
-  const valid = new Uint8Array(s.n);
-  const mval = new Float64Array(s.n);
-  const dm = new Float64Array(3 * s.n);
-  const mk = mv.mask;
-  let count = 0;
+  const y = new Float64Array(3 * s.n);
   for (let q = 0; q < s.n; q++) {
     const x0 = s.x[3 * q];
     const x1 = s.x[3 * q + 1];
     const x2 = s.x[3 * q + 2];
-    const u = c[0] * x0 + c[1] * x1 + c[2] * x2 + c[3];
-    const v = c[4] * x0 + c[5] * x1 + c[6] * x2 + c[7];
-    const w = c[8] * x0 + c[9] * x1 + c[10] * x2 + c[11];
-    const val = trilinear(mv.data, nx, ny, nz, u, v, w);
+    y[3 * q] = m[0] * x0 + m[1] * x1 + m[2] * x2 + b[0];
+    y[3 * q + 1] = m[3] * x0 + m[4] * x1 + m[5] * x2 + b[1];
+    y[3 * q + 2] = m[6] * x0 + m[7] * x1 + m[8] * x2 + b[2];
+  }
+  return mapWorld(y, mv);
+}
+
+/** moving intensity and world gradient at world points y (3 per sample) */
+export function mapWorld(y: Float64Array, mv: MovingLevel): Mapped {
+  const n = y.length / 3;
+  const W = mv.toVoxel;
+  const [nx, ny, nz] = mv.dims;
+  const valid = new Uint8Array(n);
+  const mval = new Float64Array(n);
+  const dm = new Float64Array(3 * n);
+  const mk = mv.mask;
+  const cub = mv.cubic;
+  const g3 = new Float64Array(3);
+  let count = 0;
+  for (let q = 0; q < n; q++) {
+    const y0 = y[3 * q];
+    const y1 = y[3 * q + 1];
+    const y2 = y[3 * q + 2];
+    const u = W[0] * y0 + W[1] * y1 + W[2] * y2 + W[3];
+    const v = W[4] * y0 + W[5] * y1 + W[6] * y2 + W[7];
+    const w = W[8] * y0 + W[9] * y1 + W[10] * y2 + W[11];
+    const val = cub ? cub.sample(u, v, w, g3) : trilinear(mv.data, nx, ny, nz, u, v, w);
     if (Number.isNaN(val)) continue;
     if (mk) {
       const T = mk.toVoxel;
-      const y0 = m[0] * x0 + m[1] * x1 + m[2] * x2 + b[0];
-      const y1 = m[3] * x0 + m[4] * x1 + m[5] * x2 + b[1];
-      const y2 = m[6] * x0 + m[7] * x1 + m[8] * x2 + b[2];
       const a = Math.round(T[0] * y0 + T[1] * y1 + T[2] * y2 + T[3]);
       const bb = Math.round(T[4] * y0 + T[5] * y1 + T[6] * y2 + T[7]);
       const cc = Math.round(T[8] * y0 + T[9] * y1 + T[10] * y2 + T[11]);
@@ -111,9 +136,9 @@ export function mapSamples(
       )
         continue;
     }
-    const gu = trilinear(mv.grad[0], nx, ny, nz, u, v, w);
-    const gv = trilinear(mv.grad[1], nx, ny, nz, u, v, w);
-    const gw = trilinear(mv.grad[2], nx, ny, nz, u, v, w);
+    const gu = cub ? g3[0] : trilinear(mv.grad[0], nx, ny, nz, u, v, w);
+    const gv = cub ? g3[1] : trilinear(mv.grad[1], nx, ny, nz, u, v, w);
+    const gw = cub ? g3[2] : trilinear(mv.grad[2], nx, ny, nz, u, v, w);
     // world gradient = Wᵀ·∇_voxel (3×3 part)
     dm[3 * q] = W[0] * gu + W[4] * gv + W[8] * gw;
     dm[3 * q + 1] = W[1] * gu + W[5] * gv + W[9] * gw;

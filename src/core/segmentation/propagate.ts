@@ -3,13 +3,19 @@
  *  - propagateLabels: labels of a source image carried to a target image through the
  *    registration T (target world → source world, the matrix `register(target, source)`
  *    returns), nearest neighbour so label values are never mixed;
+ *  - propagateLabelsField: the same through a dense displacement field on the target grid
+ *    (y = x + u(x), world mm; the B-spline registration's bsplineField);
  *  - dice(A, B) = 2|A ∩ B|/(|A| + |B|) per label (Dice 1945), NaN when both are empty.
  */
 import type { Volume } from "../image/volume.js";
-import { type Grid, resampleNearest } from "../registration/resample.js";
+import { type Grid, resampleNearest, resampleNearestField } from "../registration/resample.js";
 
 export function propagateLabels(labels: Volume, target: Grid, targetToSource: ArrayLike<number>): Volume {
   return resampleNearest(labels, target, targetToSource);
+}
+
+export function propagateLabelsField(labels: Volume, target: Grid, field: ArrayLike<number>): Volume {
+  return resampleNearestField(labels, target, field);
 }
 
 export function dice(a: ArrayLike<number>, b: ArrayLike<number>, label?: number): number {

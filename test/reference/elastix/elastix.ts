@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Volume } from "../../../src/core/image/volume.js";
-import { writeNifti } from "../../../src/io/nifti.js";
+import { readNifti, writeNifti } from "../../../src/io/nifti.js";
 
 export function parameterFile(transform: "rigid" | "affine", metric: "mi" | "ncc"): string {
   return `(FixedInternalImagePixelType "float")
@@ -132,4 +132,68 @@ function invert3(m: number[][]): number[][] {
     [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],
     [(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det],
   ];
+}
+
+export interface ElastixFieldResult {
+  /** u(x) = T(x) − x on the fixed grid, RAS mm, component-major 3·n³ (as bsplineField) */
+  field: Float32Array;
+  cpuS: number;
+  parameterFiles: string[];
+}
+
+/**
+ * elastix affine → B-spline (`-p affine -p bspline_<metric>.txt`, the committed B-spline
+ * parameter file) and `transformix -def all`: the deformation field, read back from ITK's LPS
+ * vectors (negated x and y) into RAS.
+ */
+export function runElastixBSpline(fixed: Volume, moving: Volume, metric: "mi" | "ncc"): ElastixFieldResult {
+  const dir = mkdtempSync(join(tmpdir(), "eprscope-elastix-"));
+  try {
+    writeNifti(join(dir, "fixed.nii"), fixed);
+    writeNifti(join(dir, "moving.nii"), moving);
+    const affine = parameterFile("affine", metric);
+    const bspline = readFileSync(new URL(`./bspline_${metric}.txt`, import.meta.url), "utf8");
+    writeFileSync(join(dir, "affine.txt"), affine);
+    writeFileSync(join(dir, "bspline.txt"), bspline);
+    const r = spawnSync(
+      "/usr/bin/time",
+      [
+        "-f",
+        "CPU %U %S",
+        "elastix",
+        "-f",
+        join(dir, "fixed.nii"),
+        "-m",
+        join(dir, "moving.nii"),
+        "-p",
+        join(dir, "affine.txt"),
+        "-p",
+        join(dir, "bspline.txt"),
+        "-out",
+        dir,
+        "-threads",
+        "1",
+      ],
+      { encoding: "utf8" },
+    );
+    if (r.status !== 0) throw new Error(`elastix failed (${r.status}): ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
+    const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+    const cpuS = cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN;
+    const tx = spawnSync("transformix", ["-def", "all", "-tp", join(dir, "TransformParameters.1.txt"), "-out", dir], {
+      encoding: "utf8",
+    });
+    if (tx.status !== 0) throw new Error(`transformix failed: ${tx.stdout.slice(-2000)}`);
+    const def = readNifti(join(dir, "deformationField.nii.gz"));
+    const n3 = fixed.dims[0] * fixed.dims[1] * fixed.dims[2];
+    if (def.data.length !== 3 * n3) throw new Error(`deformation field has ${def.data.length} values, expected ${3 * n3}`);
+    const field = new Float32Array(3 * n3);
+    for (let v = 0; v < n3; v++) {
+      field[v] = -def.data[v];
+      field[n3 + v] = -def.data[n3 + v];
+      field[2 * n3 + v] = def.data[2 * n3 + v];
+    }
+    return { field, cpuS, parameterFiles: [affine, bspline] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
