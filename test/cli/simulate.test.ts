@@ -324,6 +324,121 @@ describe("simulate transport", () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--radius-mm\/--mask/);
   });
+  it("--plasma-pbpk takes the agent's surface and targeting: PEG circulates longer, targeted binds; misuse → exit 2", () => {
+    const args = [
+      "simulate",
+      "transport",
+      "--radius-mm",
+      "2",
+      "--size-nm",
+      "100",
+      "--hours",
+      "24",
+      "--reports",
+      "4",
+      "--nodes",
+      "41",
+      "--plasma-pbpk",
+    ];
+    type T = { mean_conc: number[]; bound_fraction: number[]; concentration_unit: string };
+    const bare = runCliJson<T>(args);
+    const peg = runCliJson<T>([...args, "--surface", "peg"]);
+    const tgt = runCliJson<T>([...args, "--surface", "peg", "--targeted"]);
+    // independent: the PBPK blood curves of `simulate pbpk` for the same agents
+    type P = { time_h: number[]; conc_pctID_per_g: { blood: number[] } };
+    const pb = (extra: string[]) =>
+      runCliJson<P>([
+        "simulate",
+        "pbpk",
+        "--species",
+        "mouse",
+        "--size-nm",
+        "100",
+        "--hours",
+        "24",
+        "--points",
+        "5",
+        ...extra,
+      ]);
+    const bBare = pb([]).conc_pctID_per_g.blood;
+    const bPeg = pb(["--surface", "peg"]).conc_pctID_per_g.blood;
+    // PEG: 29.7 vs 0.02 %ID/g blood at 24 h
+    expect(bPeg.at(-1) as number).toBeGreaterThan(10 * (bBare.at(-1) as number));
+    // more plasma, more delivery at 24 h (12.8 vs 0.26 %ID/g): the surface reaches the transport model
+    expect(peg.mean_conc[3]).toBeGreaterThan(10 * bare.mean_conc[3]);
+    expect(peg.concentration_unit).toMatch(/peg, untargeted/);
+    expect(bare.bound_fraction.every((b) => b === 0)).toBe(true);
+    expect(tgt.bound_fraction[3]).toBeGreaterThan(0);
+    expect(tgt.concentration_unit).toMatch(/peg, targeted/);
+    const misuse = runCli([
+      "simulate",
+      "transport",
+      "--radius-mm",
+      "2",
+      "--size-nm",
+      "100",
+      "--hours",
+      "4",
+      "--surface",
+      "peg",
+      "--json",
+    ]);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toMatch(/--surface.*--plasma-pbpk|--plasma-pbpk/);
+  });
+  it("--vascular-map-kind vp: S/V = 2·vp/((1 − Hct)·r_c); uniform vp 0.0275 at Hct 0.45 is the 200 1/cm default", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-vp-"));
+    const n = 8;
+    const sp: [number, number, number] = [0.4, 0.4, 0.4];
+    const grid = { dims: [n, n, n], spacingMm: sp, affine: identityAffine(sp) };
+    writeNifti(join(dir, "mask.nii.gz"), { ...grid, data: new Float32Array(n ** 3).fill(1) });
+    writeNifti(join(dir, "vp.nii.gz"), { ...grid, data: new Float32Array(n ** 3).fill(0.0275) });
+    writeNifti(join(dir, "vp-high.nii.gz"), { ...grid, data: new Float32Array(n ** 3).fill(0.6) });
+    const base = [
+      "simulate",
+      "transport",
+      "--mask",
+      join(dir, "mask.nii.gz"),
+      "--size-nm",
+      "30",
+      "--hours",
+      "2",
+      "--reports",
+      "2",
+    ];
+    type T = { mean_conc: number[]; parameters: { sv_mean_per_cm: number } };
+    const ref = runCliJson<T>(base);
+    const vp = runCliJson<T>([
+      ...base,
+      "--vascular-map",
+      join(dir, "vp.nii.gz"),
+      "--vascular-map-kind",
+      "vp",
+      "--hematocrit",
+      "0.45",
+    ]);
+    const sv = (2 * (Math.fround(0.0275) / 0.55)) / 5e-4;
+    expect(Math.abs(vp.parameters.sv_mean_per_cm - sv) / sv).toBeLessThan(1e-12);
+    expect(Math.abs(vp.mean_conc[1] - ref.mean_conc[1]) / ref.mean_conc[1]).toBeLessThan(1e-5);
+    // a relative map of the same file keeps 200 1/cm whatever its level
+    const relm = runCliJson<T>([...base, "--vascular-map", join(dir, "vp-high.nii.gz")]);
+    expect(relm.parameters.sv_mean_per_cm).toBeCloseTo(200, 9);
+    const over = runCli([
+      ...base,
+      "--vascular-map",
+      join(dir, "vp-high.nii.gz"),
+      "--vascular-map-kind",
+      "vp",
+      "--hematocrit",
+      "0.45",
+      "--json",
+    ]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/1 − Hct/);
+    const noMap = runCli([...base, "--vascular-map-kind", "vp", "--json"]);
+    expect(noMap.code).toBe(2);
+    expect(noMap.stderr).toMatch(/--vascular-map/);
+  });
   it("--threads: 1 and 2 worker threads give the same JSON (structured grid kernel); bad value → exit 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "sim-thr-"));
     const n = 10;

@@ -66,6 +66,14 @@ beforeAll(async () => {
   await run();
 }, 60_000);
 
+/**
+ * a uniform plasma volume fraction and the S/V it means: vb = vp/(1 − Hct) with the demo DCE
+ * hematocrit 0.45, S/V = 2·vb/r_c for 5 µm vessels (vp as stored: float32) — 0.0275 gives the
+ * Baxter–Jain 200 1/cm to float32 rounding
+ */
+const UNIFORM_VP = 0.0275;
+const UNIFORM_SV = (2 * (Math.fround(UNIFORM_VP) / (1 - 0.45))) / 5e-4;
+
 describe("tumour-transport analysis on the demo's DCE tumours", () => {
   it("runs on every DCE tumour; mass balance ≤ 1e-9; rim/core > 1 at 1 h on the rim-enhancing vp maps", () => {
     expect(scans.length).toBe(8);
@@ -165,12 +173,12 @@ describe("tumour-transport analysis on the demo's DCE tumours", () => {
     expect(tables[0].length).toBe(8);
   });
 
-  it("a uniform vp map gives the no-map solution (independent simulation, rel. diff ≤ 1e-12); rim enhancement raises rim/core", async () => {
+  it("a uniform vp map gives the uniform solution with S/V = 2·vp/((1 − Hct)·r_c) (independent simulation, rel. diff ≤ 1e-12); rim enhancement raises rim/core", async () => {
     const id = scans[0];
     const before = rowsOf(`${TUMOUR_TRANSPORT}/${id}`);
     const vpPath = join(dir, "results", "maps", id, "vp.nii.gz");
     const vp = readNifti(vpPath);
-    writeNifti(vpPath, { ...vp, data: new Float32Array(vp.data.length).fill(0.05) });
+    writeNifti(vpPath, { ...vp, data: new Float32Array(vp.data.length).fill(UNIFORM_VP) });
     await run();
     const after = rowsOf(`${TUMOUR_TRANSPORT}/${id}`);
     expect(at(before, "rim_core_ratio", 1)?.value as number).toBeGreaterThan(
@@ -197,7 +205,7 @@ describe("tumour-transport analysis on the demo's DCE tumours", () => {
       return (cb[i - 1] + ((cb[i] - cb[i - 1]) * (t - tb[i - 1])) / (tb[i] - tb[i - 1])) / (1 - hct);
     };
     const times = [1, 4, 24, 48, 96];
-    const ref = simulateTumourTransport({ mesh, sizeNm: 100, reportTimesH: times, plasma });
+    const ref = simulateTumourTransport({ mesh, sizeNm: 100, reportTimesH: times, plasma, svPerCm: UNIFORM_SV });
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     times.forEach((t, i) => {
       const r = ref.transport.reports[i];
@@ -237,6 +245,7 @@ describe("tumour-transport analysis on the demo's DCE tumours", () => {
       sizeNm: 100,
       reportTimesH: times,
       plasma: (t) => (c0 * Math.exp((-Math.LN2 * t) / half)) / (1 - 0.45),
+      svPerCm: UNIFORM_SV,
     });
     const rows = rowsOf(`${TUMOUR_TRANSPORT}/${id}`);
     times.forEach((t, i) => {

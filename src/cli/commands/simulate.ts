@@ -21,8 +21,8 @@ import { type FvMesh, gridMesh, radialSphereMesh } from "../../core/transport/fv
 import { radialIfpProfile, solveIfp } from "../../core/transport/ifpSolver.js";
 import { FIT_PARAMS, fitPbpk, type PbpkObservation, pbpkOrganOf } from "../../core/transport/pbpk/fit.js";
 import { simulatePbpk } from "../../core/transport/pbpk/model.js";
-import { SURFACES, type Surface } from "../../core/transport/pbpk/nanoparticle.js";
-import { SPECIES, type Species } from "../../core/transport/pbpk/species.js";
+import { DISPOSITION, SURFACES, type Surface } from "../../core/transport/pbpk/nanoparticle.js";
+import { PHYSIOLOGY, SPECIES, type Species } from "../../core/transport/pbpk/species.js";
 import { effectivePressureMmHg } from "../../core/transport/starling.js";
 import { simulateTumourTransportThreaded } from "../../engine/transport/tumour.js";
 import { hasColumn, numericColumn, readCsv, stringColumn } from "../../io/csv.js";
@@ -124,6 +124,11 @@ interface TransportOpts {
   radiusMm?: string;
   mask?: string;
   vascularMap?: string;
+  vascularMapKind?: string;
+  hematocrit?: string;
+  capillaryRadiusUm?: string;
+  surface?: string;
+  targeted?: boolean;
   sizeNm: string;
   hours: string;
   nodes: string;
@@ -136,8 +141,8 @@ interface TransportOpts {
   kCm2PerMmhgS: string;
   pvMmhg: string;
   tissueDiffusionRatio: string;
-  konPerH: string;
-  koffPerH: string;
+  konPerH?: string;
+  koffPerH?: string;
   threads?: string;
   outMap?: string;
   json?: boolean;
@@ -158,6 +163,36 @@ async function runTransport(o: TransportOpts) {
     o.threads === undefined
       ? availableParallelism()
       : parseNumberOption("--threads", o.threads, { integer: true, min: 1, max: 256 });
+  const mapKind = parseChoice("--vascular-map-kind", o.vascularMapKind ?? "relative", [
+    "relative",
+    "vb",
+    "vp",
+  ] as const);
+  if (!o.vascularMap)
+    for (const [v, name] of [
+      [o.vascularMapKind, "--vascular-map-kind"],
+      [o.hematocrit, "--hematocrit"],
+      [o.capillaryRadiusUm, "--capillary-radius-um"],
+    ] as const)
+      if (v !== undefined)
+        throw new InputError({ field: name, value: v, expected: "only with --vascular-map" });
+  if (!o.plasmaPbpk && (o.surface !== undefined || o.targeted))
+    throw new InputError({
+      field: o.surface !== undefined ? "--surface" : "--targeted",
+      value: o.surface ?? true,
+      expected: "only with --plasma-pbpk (they shape the PBPK blood curve)",
+    });
+  const species = parseSpecies(o.species);
+  const surface = o.surface === undefined ? "bare" : parseSurface(o.surface);
+  const targeted = !!o.targeted;
+  const hct =
+    o.hematocrit === undefined
+      ? PHYSIOLOGY[species].hematocrit
+      : parseNumberOption("--hematocrit", o.hematocrit, {
+          min: 0,
+          max: 0.99,
+          exclusiveMin: true,
+        });
   let mesh: FvMesh;
   let maskVol: ReturnType<typeof readNifti> | null = null;
   let vascular: Float64Array | undefined;
@@ -189,7 +224,30 @@ async function runTransport(o: TransportOpts) {
           expected: `the mask's dimensions ${dims.join("×")}`,
         });
       const voxels = mesh.voxelOfCell as Int32Array;
-      vascular = Float64Array.from(voxels, (v) => Math.max(0, vm.data[v]));
+      vascular = Float64Array.from(voxels, (v) => vm.data[v]);
+      const bad = vascular.findIndex((x) => !(x >= 0 && (mapKind === "relative" || x <= 1)));
+      if (bad >= 0)
+        throw new InputError({
+          file: o.vascularMap,
+          field: `voxel ${voxels[bad]}`,
+          value: vascular[bad],
+          expected:
+            mapKind === "relative"
+              ? "a vascular density ≥ 0 inside the mask"
+              : `a ${mapKind} volume fraction in [0, 1] inside the mask`,
+        });
+      if (mapKind === "vp") {
+        // blood volume fraction vb = vp/(1 − Hct)
+        vascular = vascular.map((x) => x / (1 - hct));
+        const over = vascular.findIndex((x) => x > 1);
+        if (over >= 0)
+          throw new InputError({
+            file: o.vascularMap,
+            field: `voxel ${voxels[over]}`,
+            value: vascular[over] * (1 - hct),
+            expected: `a plasma volume fraction ≤ 1 − Hct = ${(1 - hct).toFixed(3)} (--hematocrit)`,
+          });
+      }
     }
   }
   if (o.outMap) {
@@ -207,10 +265,10 @@ async function runTransport(o: TransportOpts) {
   let plasma: (tH: number) => number;
   let plasmaUnit = "relative to the initial plasma concentration";
   if (o.plasmaPbpk) {
-    const pb = simulatePbpk({ sizeNm: size, species: parseSpecies(o.species), hours, points: 481 });
+    const pb = simulatePbpk({ sizeNm: size, species, surface, targeted, hours, points: 481 });
     const t = pb.time_h;
     const c = pb.conc_pctID_per_g.blood;
-    plasmaUnit = "%ID/g (blood concentration from simulate pbpk)";
+    plasmaUnit = `%ID/g (blood concentration from simulate pbpk: ${species}, ${surface}, ${targeted ? "targeted" : "untargeted"})`;
     plasma = (tH) => {
       if (tH <= t[0]) return c[0];
       let i = 1;
@@ -230,6 +288,11 @@ async function runTransport(o: TransportOpts) {
       reportTimesH: times,
       plasma,
       vascularMap: vascular,
+      vascularMapKind: mapKind === "relative" ? "relative" : "bloodVolumeFraction",
+      capillaryRadiusUm:
+        o.capillaryRadiusUm === undefined
+          ? undefined
+          : parseNumberOption("--capillary-radius-um", o.capillaryRadiusUm, pos),
       lpCmPerMmHgS: parseNumberOption("--lp-cm-per-mmhg-s", o.lpCmPerMmhgS, pos),
       svPerCm: parseNumberOption("--sv-per-cm", o.svPerCm, pos),
       kCm2PerMmHgS: parseNumberOption("--k-cm2-per-mmhg-s", o.kCm2PerMmhgS, pos),
@@ -238,8 +301,19 @@ async function runTransport(o: TransportOpts) {
         ...pos,
         max: 1,
       }),
-      konPerH: parseNumberOption("--kon-per-h", o.konPerH, { min: 0 }),
-      koffPerH: parseNumberOption("--koff-per-h", o.koffPerH, { min: 0 }),
+      // a targeted carrier binds with the PBPK model's targeting rates unless given
+      konPerH:
+        o.konPerH === undefined
+          ? targeted
+            ? DISPOSITION.targetedKonPerH
+            : 0
+          : parseNumberOption("--kon-per-h", o.konPerH, { min: 0 }),
+      koffPerH:
+        o.koffPerH === undefined
+          ? targeted
+            ? DISPOSITION.targetedKoffPerH
+            : 0
+          : parseNumberOption("--koff-per-h", o.koffPerH, { min: 0 }),
     },
     { threads },
   );
@@ -426,8 +500,17 @@ export function register(program: Command): void {
     .option("--mask <file>", "tumour mask NIfTI (voxels > 0), 3D finite volumes on the voxel grid")
     .option(
       "--vascular-map <file>",
-      "relative vascular density NIfTI on the mask grid (e.g. DCE vp, CD31 fraction); scales S/V",
+      "vascular density NIfTI on the mask grid (e.g. DCE vp, CD31 fraction); read as --vascular-map-kind says",
     )
+    .option(
+      "--vascular-map-kind <k>",
+      "relative (pattern: S/V·m/mean(m), default) | vb (blood volume fraction: S/V = 2·vb/r_c) | vp (plasma volume fraction, vb = vp/(1 − Hct))",
+    )
+    .option(
+      "--hematocrit <h>",
+      "with --vascular-map-kind vp: large-vessel hematocrit (default: the species' value)",
+    )
+    .option("--capillary-radius-um <r>", "vessel radius r_c for vb/vp maps (µm; default 5)")
     .requiredOption("--size-nm <d>", "particle hydrodynamic diameter (nm)")
     .requiredOption("--hours <h>", "simulated time (h)")
     .option("--nodes <n>", "radial nodes (sphere)", "101")
@@ -439,7 +522,12 @@ export function register(program: Command): void {
     )
     .option(
       "--plasma-pbpk",
-      "use the blood curve of `simulate pbpk` for --size-nm and --species instead (%ID/g)",
+      "use the blood curve of `simulate pbpk` for --size-nm, --species, --surface and --targeted instead (%ID/g)",
+    )
+    .option("--surface <s>", "with --plasma-pbpk: particle surface peg | bare (default bare)")
+    .option(
+      "--targeted",
+      "with --plasma-pbpk: ligand-targeted carrier (PBPK targeting; binding k_on/k_off default to its rates)",
     )
     .option("--species <s>", SPECIES.join("|"), "mouse")
     .option("--lp-cm-per-mmhg-s <x>", "vascular hydraulic conductivity (cm/(mmHg·s))", "2.8e-7")
@@ -447,8 +535,11 @@ export function register(program: Command): void {
     .option("--k-cm2-per-mmhg-s <x>", "interstitial hydraulic conductivity (cm²/(mmHg·s))", "4.13e-8")
     .option("--pv-mmhg <x>", "microvascular pressure (mmHg)", "15.6")
     .option("--tissue-diffusion-ratio <x>", "interstitial D / free D (0, 1]", "0.2")
-    .option("--kon-per-h <x>", "binding/internalisation rate (1/h)", "0")
-    .option("--koff-per-h <x>", "release rate (1/h)", "0")
+    .option(
+      "--kon-per-h <x>",
+      "binding/internalisation rate (1/h); default 0, or the targeting rate with --targeted",
+    )
+    .option("--koff-per-h <x>", "release rate (1/h); default 0, or the targeting rate with --targeted")
     .option(
       "--threads <n>",
       "worker threads for --mask (structured grid kernel, z-slabs; same result for any n; default: all cores)",

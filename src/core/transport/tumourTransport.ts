@@ -5,8 +5,13 @@
  *      (poreTheory.ts, stokesEinstein.ts) → extravasation coefficients (extravasation.ts);
  *   3. diffusion–convection–binding with vascular sources (particleTransport.ts), driven by a
  *      plasma curve (mono-exponential, or any function, e.g. from the PBPK model).
- * Heterogeneous vascular density: a per-cell relative map m (e.g. DCE vp or CD31 area) scales
- * S/V as S/V·m/mean(m), so the tumour mean S/V is preserved.
+ * Heterogeneous vascular density, two readings of a per-cell map m:
+ *  - "relative" (default): m is a pattern (e.g. CD31 area) scaling S/V as S/V·m/mean(m), so the
+ *    tumour mean S/V is the given one and tumours differ only by pattern and geometry;
+ *  - "bloodVolumeFraction": m is the vascular (blood) volume fraction vb (e.g. DCE vp/(1 − Hct)),
+ *    and S/V = 2·vb/r_c for cylindrical vessels of radius r_c (default 5 µm; Baxter & Jain's
+ *    tumour S/V 200 1/cm is vb 5 % at r_c 5 µm), so a better-vascularised tumour has more
+ *    exchange surface and takes up more.
  * Defaults: Baxter & Jain (1989) tumour values (Lp 2.8e-7 cm/(mmHg·s), S/V 200 1/cm,
  * K 4.13e-8 cm²/(mmHg·s), pv 15.6, πv 20, πi 15 mmHg, σ_protein 0.82 for the oncotic term),
  * tumour pores r_p = 200 nm with ε/ΔX = 1.8 1/cm (see pbpk/nanoparticle.ts), tissue diffusion
@@ -29,8 +34,12 @@ export interface TumourTransportInput {
   reportTimesH: number[];
   /** plasma concentration at time t (h); default exp(−ln2·t/24) */
   plasma?: (tH: number) => number;
-  /** relative vascular density per cell (≥ 0); default uniform */
+  /** vascular density per cell (≥ 0); default uniform; read as vascularMapKind says */
   vascularMap?: ArrayLike<number>;
+  /** "relative" (default: S/V·m/mean(m)) or "bloodVolumeFraction" (S/V = 2·vb/r_c; svPerCm unused) */
+  vascularMapKind?: "relative" | "bloodVolumeFraction";
+  /** vessel radius r_c for bloodVolumeFraction maps, µm (default 5) */
+  capillaryRadiusUm?: number;
   lpCmPerMmHgS?: number;
   svPerCm?: number;
   kCm2PerMmHgS?: number;
@@ -57,6 +66,8 @@ export interface TumourTransportResult {
     permeability_cm_per_s: number;
     sigma_particle: number;
     pe_mmHg: number;
+    /** mean vascular S/V over the cells (1/cm) */
+    sv_mean_per_cm: number;
   };
 }
 
@@ -79,7 +90,14 @@ export function tumourTransportProblem(p: TumourTransportInput): {
   );
   if (!(p.sizeNm > 0))
     throw new InputError({ field: "--size-nm", value: p.sizeNm, expected: "a diameter > 0 nm" });
+  // rel·sv = the cell's S/V (1/cm)
   const rel = new Float64Array(n).fill(1);
+  const kind = p.vascularMapKind ?? "relative";
+  if (kind === "bloodVolumeFraction" && !p.vascularMap)
+    throw new InputError({
+      field: "vascularMap",
+      expected: "a blood volume fraction map (vascularMapKind bloodVolumeFraction)",
+    });
   if (p.vascularMap) {
     if (p.vascularMap.length !== n)
       throw new InputError({
@@ -90,13 +108,25 @@ export function tumourTransportProblem(p: TumourTransportInput): {
     let s = 0;
     for (let i = 0; i < n; i++) {
       const v = p.vascularMap[i];
-      if (!(v >= 0))
-        throw new InputError({ field: `vascularMap[${i}]`, value: v, expected: "a vascular density ≥ 0" });
+      const ok = kind === "relative" ? v >= 0 : v >= 0 && v <= 1;
+      if (!ok)
+        throw new InputError({
+          field: `vascularMap[${i}]`,
+          value: v,
+          expected: kind === "relative" ? "a vascular density ≥ 0" : "a blood volume fraction in [0, 1]",
+        });
       s += v;
     }
     if (!(s > 0))
       throw new InputError({ field: "vascularMap", expected: "a vascular density map that is not all zero" });
-    for (let i = 0; i < n; i++) rel[i] = (p.vascularMap[i] * n) / s;
+    if (kind === "relative") for (let i = 0; i < n; i++) rel[i] = (p.vascularMap[i] * n) / s;
+    else {
+      const rc = p.capillaryRadiusUm ?? 5;
+      if (!(rc > 0))
+        throw new InputError({ field: "capillaryRadiusUm", value: rc, expected: "a vessel radius > 0 µm" });
+      const rcCm = rc * 1e-4;
+      for (let i = 0; i < n; i++) rel[i] = (2 * p.vascularMap[i]) / rcCm / sv;
+    }
   }
   const lpSv = Float64Array.from(rel, (r) => lp * sv * r);
   const ifp = solveIfp({ mesh: m, kCm2PerMmHgS: K, lpSvPerMmHgS: lpSv, peMmHg: pe });
@@ -137,6 +167,7 @@ export function tumourTransportProblem(p: TumourTransportInput): {
       permeability_cm_per_s: perm,
       sigma_particle: sigma,
       pe_mmHg: pe,
+      sv_mean_per_cm: (sv * rel.reduce((a, b) => a + b, 0)) / n,
     },
   };
 }

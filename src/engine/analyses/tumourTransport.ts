@@ -4,7 +4,10 @@
  * of core/transport/tumourTransport.ts (Baxter & Jain 1989–1991: IFP → interstitial convection,
  * pore-theory extravasation for the particle size, diffusion, binding) on the finite-volume grid of
  * the DCE tumour mask (gridMesh), with the voxelwise DCE vp map (results/maps/<scan>/vp.nii.gz)
- * as the relative vascular density: S/V(x) = S/V·vp(x)/mean(vp), so only the map's pattern matters.
+ * as the vascular density in absolute terms: blood volume fraction vb = vp/(1 − Hct) (capped at
+ * 1, counted) and exchange surface S/V(x) = 2·vb(x)/r_c with r_c = 5 µm (cylindrical vessels;
+ * Baxter & Jain's 200 1/cm ⇔ vb 5 %), so a tumour with more plasma volume takes up more — the
+ * tumours differ by their vascularity, not only by its pattern and their geometry.
  *  - Particle size: the subject's agent hydrodynamicSizeNm (study.json). No size → every row
  *    flagged with a null value (a size is never assumed).
  *  - Plasma input (particles are confined to plasma): Cp(t) = C_blood(t)/(1 − Hct), with C_blood
@@ -28,8 +31,7 @@
  *  - Map: the 24 h concentration (free + bound, %ID/g; NaN outside the mask) as
  *    results/maps/<scan>/transport_24h.nii.gz with the sidecar transport_map.json (engine/mapsList);
  *    removed when the tumour is flagged, so a stale map is never listed.
- * The tumour surface is held at zero concentration (the core model's boundary); every tumour's
- * mean S/V is the Baxter–Jain value, so tumours differ only through the vp pattern and geometry.
+ * The tumour surface is held at zero concentration (the core model's boundary).
  * Comparison (kind "tumour-transport-comparison", one task): per tumour at the necropsy time the
  * predicted and measured (biodistribution) %ID/g, the model's rim/core ratio and penetration depth
  * next to the histology penetration numbers of the same tumour (histology rows whose parameter ends
@@ -85,6 +87,9 @@ export type PlasmaSource =
   | { kind: "pbpk"; analysis: string; species: Species; sizeNm: number; surface: Surface; targeted: boolean }
   | { kind: "nca"; analysis: string }
   | { kind: "none" };
+
+/** vessel radius for S/V = 2·vb/r_c, µm (capillaries; Baxter & Jain 1989's tumour S/V 200 1/cm at vb 5 %) */
+const CAPILLARY_RADIUS_UM = 5;
 
 /** DCE models whose fit gives a vp map */
 const hasVp = (model: string) =>
@@ -369,12 +374,21 @@ function runScan(
   if (!dens)
     return flagged(`the vp map of ${scan.id} has no usable (converged, > 0) value inside the tumour`);
   progress(0.2, "transport");
+  // blood volume fraction vb = vp/(1 − Hct), at most 1 (a vp above 1 − Hct is not physical)
+  let capped = 0;
+  const vb = Float64Array.from(dens.values, (v) => {
+    const x = v / (1 - hct);
+    if (x > 1) capped++;
+    return Math.min(1, x);
+  });
   const res = simulateTumourTransport({
     mesh,
     sizeNm: size,
     reportTimesH: times,
     plasma,
-    vascularMap: dens.values,
+    vascularMap: vb,
+    vascularMapKind: "bloodVolumeFraction",
+    capillaryRadiusUm: CAPILLARY_RADIUS_UM,
     konPerH: inp.binding.konPerH,
     koffPerH: inp.binding.koffPerH,
     keepFields: true,
@@ -410,6 +424,8 @@ function runScan(
     row(T, sub, roi, "cells", mesh.nCells, "1"),
     row(T, sub, roi, "vp_mean", dens.mean, "1"),
     row(T, sub, roi, "vp_voxels_imputed", dens.imputed, "1"),
+    row(T, sub, roi, "vb_voxels_capped", capped, "1"),
+    row(T, sub, roi, "sv_mean_per_cm", pars.sv_mean_per_cm, "1/cm"),
     row(T, sub, roi, "size_nm", size, "nm"),
     row(T, sub, roi, "pe_mmHg", pars.pe_mmHg, "mmHg"),
     row(T, sub, roi, "ifp_max_mmHg", ifpMax, "mmHg"),
@@ -459,7 +475,7 @@ function runScan(
     {
       kind: "param",
       name: "model",
-      value: `Baxter–Jain diffusion–convection–binding on the ${dims.join("×")} DCE mask grid (${mesh.nCells} cells), ${size} nm particles, Baxter & Jain (1989) tumour defaults, vascular S/V ∝ DCE vp (${dens.imputed} voxels imputed with the median), binding k_on ${inp.binding.konPerH} 1/h, k_off ${inp.binding.koffPerH} 1/h`,
+      value: `Baxter–Jain diffusion–convection–binding on the ${dims.join("×")} DCE mask grid (${mesh.nCells} cells), ${size} nm particles, Baxter & Jain (1989) tumour defaults, vascular S/V = 2·vb/r_c with vb = vp/(1 − Hct ${hct}) and r_c ${CAPILLARY_RADIUS_UM} µm (mean ${pars.sv_mean_per_cm.toPrecision(4)} 1/cm; ${dens.imputed} voxels imputed with the median, ${capped} capped at vb 1), binding k_on ${inp.binding.konPerH} 1/h, k_off ${inp.binding.koffPerH} 1/h`,
     },
     { kind: "param", name: "plasma", value: plasmaText },
     {
