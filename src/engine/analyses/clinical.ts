@@ -23,12 +23,9 @@
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { findNuclide, getNuclide } from "../../core/nuclide/nuclides.js";
-import { MU_KINDS, type MuKind, photopeakMu } from "../../core/scintigraphy/attenuation.js";
-import { BACKGROUND_METHODS, type BackgroundMethod } from "../../core/scintigraphy/background.js";
 import { petLesionTable } from "../../core/scintigraphy/petLesions.js";
-import { quantifySeries, type SeriesRow, tacSummaries } from "../../core/scintigraphy/series.js";
+import type { SeriesRow } from "../../core/scintigraphy/series.js";
 import { parseQuantity, quantityIn } from "../../core/units/units.js";
-import { scansFromDicom } from "../../io/dicom/planarViews.js";
 import { readNifti } from "../../io/nifti.js";
 import type { ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
@@ -38,11 +35,11 @@ import { injectedMBq } from "./biodistribution.js";
 import { clinicalCohortTask } from "./clinicalCohort.js";
 import { row } from "./common.js";
 import { acqNumber } from "./ferumoxytolCommon.js";
+import { PLANAR_RESIDENCE, quantifyPlanarScan, tacSummaryRows } from "./planar.js";
 
 export const CLINICAL = "clinical";
 export const PROTOCOL_PLANAR = "clinical-planar";
 export const PROTOCOL_PET = "clinical-pet";
-const RESIDENCE = { integration: "log-down", start: "zero", tail: "physical" } as const;
 const TO_BQ_PER_ML: Record<string, number> = {
   "Bq/mL": 1,
   "kBq/mL": 1e3,
@@ -84,60 +81,7 @@ function planarRows(ls: LoadedStudy, subject: string, scans: Scan[], rows: Resul
     const where = (k: string) => `scans[${scan.id}].acquisition.${k}`;
     nuclide = getNuclide(acqString(scan, "nuclide") ?? "", where("nuclide")).name;
     const { admin } = administrationOf(ls.study, subject, nuclide);
-    const roiTable = acqString(scan, "roiTable");
-    if (!roiTable)
-      throw new InputError({
-        file: "study.json",
-        field: where("roiTable"),
-        expected: "the planar ROI table",
-      });
-    const method = acqString(scan, "backgroundMethod") ?? "buijs";
-    if (!(BACKGROUND_METHODS as readonly string[]).includes(method))
-      throw new InputError({
-        file: "study.json",
-        field: where("backgroundMethod"),
-        value: method,
-        expected: BACKGROUND_METHODS.join(", "),
-      });
-    const muKind = acqString(scan, "muKind") ?? "narrow";
-    if (!(MU_KINDS as readonly string[]).includes(muKind))
-      throw new InputError({
-        file: "study.json",
-        field: where("muKind"),
-        value: muKind,
-        expected: MU_KINDS.join(", "),
-      });
-    const mu =
-      scan.acquisition?.muPerCm !== undefined
-        ? acqNumber(scan, "muPerCm")
-        : photopeakMu(nuclide, muKind as MuKind).muPerCm;
-    const standardRoi = acqString(scan, "standardRoi");
-    const parsed = scansFromDicom(join(ls.dir, scan.files[0]), join(ls.dir, roiTable), {
-      nuclide,
-      injectedMs: Date.parse(admin.time),
-      mirrorPosterior: scan.acquisition?.mirrorPosterior !== false,
-    });
-    if (muKind === "broad" && parsed.some((p) => p.tewPreApplied))
-      throw new InputError({
-        file: "study.json",
-        field: where("muKind"),
-        value: muKind,
-        expected: "narrow for scans with TEW windows (a broad-beam μ would correct scatter twice)",
-      });
-    const q = quantifySeries(parsed, {
-      nuclide,
-      muPerCm: mu,
-      calibrationCpsPerMBq: standardRoi ? undefined : acqNumber(scan, "calibrationCpsPerMBq"),
-      standard: standardRoi
-        ? { roi: standardRoi, activityMBqAtInjection: acqNumber(scan, "standardMBqAtInjection") }
-        : undefined,
-      backgroundMethod: method as BackgroundMethod,
-      bodyThicknessCm:
-        scan.acquisition?.bodyThicknessCm !== undefined ? acqNumber(scan, "bodyThicknessCm") : undefined,
-      selfAttenuation: scan.acquisition?.selfAttenuation !== false,
-      injectedMBq: injectedMBq(admin, nuclide),
-      decayCorrect: true,
-    });
+    const { series: q, muPerCm: mu, muKind } = quantifyPlanarScan(ls, scan, nuclide, admin);
     series.push(...q);
     if (q[0])
       prov.push(
@@ -155,19 +99,7 @@ function planarRows(ls: LoadedStudy, subject: string, scans: Scan[], rows: Resul
     if (r.roi_to_background !== null)
       rows.push(row(CLINICAL, subject, r.roi, "roi_to_background", r.roi_to_background, "1", t));
   }
-  for (const s of tacSummaries(series, nuclide, RESIDENCE)) {
-    const message = s.status === "ok" ? null : s.status;
-    rows.push(row(CLINICAL, subject, s.roi, "residence_time_h", s.residence_time_h, "h", { message }));
-    rows.push(
-      row(CLINICAL, subject, s.roi, "effective_half_life_h", s.effective_half_life_h, "h", { message }),
-    );
-    const times = s.time_h.filter((_, j) => s.pct_ID[j] !== null);
-    s.blood_pool_persistence_pct?.forEach((p, i) =>
-      rows.push(
-        row(CLINICAL, subject, s.roi, "blood_pool_persistence_pct", p, "%", { time_s: times[i] * 3600 }),
-      ),
-    );
-  }
+  rows.push(...tacSummaryRows(CLINICAL, subject, series, nuclide));
 }
 
 function petRows(ls: LoadedStudy, subject: string, scan: Scan, rows: ResultRow[], prov: string[]) {
@@ -251,7 +183,7 @@ export function planClinical(ls: LoadedStudy): Task[] {
         administrations: admins,
         agents: study.agents.filter((g) => admins.some((a) => a.agent === g.id)),
         bodyWeight: study.subjects.find((x) => x.id === subject)?.bodyWeight,
-        residence: RESIDENCE,
+        residence: PLANAR_RESIDENCE,
       },
       dependsOn: [],
       run: ({ progress }) => {

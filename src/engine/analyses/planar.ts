@@ -4,8 +4,9 @@
  * acquisition.roiTable (io/dicom/planarViews.ts; posterior ROIs mirrored) is quantified by the
  * conjugate-view method (MIRD Pamphlet 16; core/scintigraphy/series.ts): TEW scatter per
  * photopeak window, background subtraction (acquisition.backgroundMethod, default Buijs),
- * attenuation from the body thickness (acquisition.bodyThicknessCm, narrow-beam water μ of the
- * photopeaks unless acquisition.muPerCm), organ self-attenuation, calibration from the standard
+ * attenuation from the body thickness (acquisition.bodyThicknessCm, the photopeak μ of
+ * acquisition.muKind — narrow-beam water, NIST, by default — unless acquisition.muPerCm; a
+ * broad-beam μ is refused for TEW scans), organ self-attenuation, calibration from the standard
  * ROI imaged with the scan (acquisition.standardRoi + standardMBqAtInjection) or a fixed
  * acquisition.calibrationCpsPerMBq, decay to the injection, %ID against the administered
  * activity of study.json. Paired ROIs named <organ>_left / <organ>_right are summed into <organ>.
@@ -20,13 +21,13 @@
  */
 import { join } from "node:path";
 import { InputError } from "../../core/errors.js";
-import { narrowBeamMu } from "../../core/scintigraphy/attenuation.js";
+import { MU_KINDS, type MuKind, photopeakMu } from "../../core/scintigraphy/attenuation.js";
 import { BACKGROUND_METHODS, type BackgroundMethod } from "../../core/scintigraphy/background.js";
 import { quantifySeries, type SeriesRow, tacSummaries } from "../../core/scintigraphy/series.js";
 import { scansFromDicom } from "../../io/dicom/planarViews.js";
 import type { ResultRow } from "../../store/types.js";
 import type { LoadedStudy } from "../../study/load.js";
-import type { Scan } from "../../study/schema.js";
+import type { Administration, Scan } from "../../study/schema.js";
 import type { Task } from "../task.js";
 import { injectedMBq } from "./biodistribution.js";
 import { row, subjectAdministration } from "./common.js";
@@ -34,7 +35,8 @@ import { acqNumber } from "./ferumoxytolCommon.js";
 import { IMAGING, planImaging } from "./imaging.js";
 
 export const PLANAR = "planar";
-const RESIDENCE = { integration: "log-down", start: "zero", tail: "physical" } as const;
+/** MIRD residence time: log-down trapezoids, zero at injection, physical decay after the last scan */
+export const PLANAR_RESIDENCE = { integration: "log-down", start: "zero", tail: "physical" } as const;
 const MATCH_S = 3600;
 
 const organOf = (roi: string) => roi.replace(/_(left|right)$/, "");
@@ -68,6 +70,109 @@ function acqString(scan: Scan, k: string): string | undefined {
   return v === undefined ? undefined : String(v);
 }
 
+/**
+ * One planar NM scan (files[0] with the ROI table acquisition.roiTable) quantified by the
+ * conjugate-view method (MIRD Pamphlet 16; core/scintigraphy/series.ts), shared by the planar
+ * and clinical analyses: TEW per photopeak window, background (acquisition.backgroundMethod,
+ * default Buijs), attenuation over acquisition.bodyThicknessCm with acquisition.muPerCm or the
+ * tabulated photopeak μ of acquisition.muKind (narrow, NIST, by default; attenuation.ts),
+ * organ self-attenuation (unless acquisition.selfAttenuation false), calibration from the
+ * standard ROI (standardRoi + standardMBqAtInjection) or calibrationCpsPerMBq, decay to the
+ * injection of `admin`, %ID of its activity.
+ */
+export function quantifyPlanarScan(
+  ls: LoadedStudy,
+  scan: Scan,
+  nuclide: string,
+  admin: Administration,
+): { series: SeriesRow[]; muPerCm: number; muKind: MuKind } {
+  const where = (k: string) => `scans[${scan.id}].acquisition.${k}`;
+  const roiTable = acqString(scan, "roiTable");
+  if (!roiTable)
+    throw new InputError({
+      file: "study.json",
+      field: where("roiTable"),
+      expected: "the ROI table (roi,x,y,width,height,…) of the planar scan",
+    });
+  const method = acqString(scan, "backgroundMethod") ?? "buijs";
+  if (!(BACKGROUND_METHODS as readonly string[]).includes(method))
+    throw new InputError({
+      file: "study.json",
+      field: where("backgroundMethod"),
+      value: method,
+      expected: BACKGROUND_METHODS.join(", "),
+    });
+  const muKind = acqString(scan, "muKind") ?? "narrow";
+  if (!(MU_KINDS as readonly string[]).includes(muKind))
+    throw new InputError({
+      file: "study.json",
+      field: where("muKind"),
+      value: muKind,
+      expected: MU_KINDS.join(", "),
+    });
+  const muPerCm =
+    scan.acquisition?.muPerCm !== undefined
+      ? acqNumber(scan, "muPerCm")
+      : photopeakMu(nuclide, muKind as MuKind).muPerCm;
+  const standardRoi = acqString(scan, "standardRoi");
+  const parsed = scansFromDicom(join(ls.dir, scan.files[0]), join(ls.dir, roiTable), {
+    nuclide,
+    injectedMs: Date.parse(admin.time),
+    mirrorPosterior: scan.acquisition?.mirrorPosterior !== false,
+  });
+  if (muKind === "broad" && parsed.some((p) => p.tewPreApplied))
+    throw new InputError({
+      file: "study.json",
+      field: where("muKind"),
+      value: muKind,
+      expected: "narrow for scans with TEW windows (a broad-beam μ would correct scatter twice)",
+    });
+  const series = quantifySeries(parsed, {
+    nuclide,
+    muPerCm,
+    calibrationCpsPerMBq: standardRoi ? undefined : acqNumber(scan, "calibrationCpsPerMBq"),
+    standard: standardRoi
+      ? { roi: standardRoi, activityMBqAtInjection: acqNumber(scan, "standardMBqAtInjection") }
+      : undefined,
+    backgroundMethod: method as BackgroundMethod,
+    bodyThicknessCm:
+      scan.acquisition?.bodyThicknessCm !== undefined ? acqNumber(scan, "bodyThicknessCm") : undefined,
+    selfAttenuation: scan.acquisition?.selfAttenuation !== false,
+    injectedMBq: injectedMBq(admin, nuclide),
+    decayCorrect: true,
+  });
+  return { series, muPerCm, muKind: muKind as MuKind };
+}
+
+/**
+ * Per ROI of a planar series: residence_time_h (MIRD τ, PLANAR_RESIDENCE), effective_half_life_h
+ * and, for heart ROIs, blood_pool_persistence_pct at each scan with a %ID (tacSummaries)
+ */
+export function tacSummaryRows(
+  analysis: string,
+  subject: string,
+  series: SeriesRow[],
+  nuclide: string,
+): ResultRow[] {
+  const rows: ResultRow[] = [];
+  for (const t of tacSummaries(series, nuclide, PLANAR_RESIDENCE)) {
+    const message = t.status === "ok" ? null : t.status;
+    rows.push(row(analysis, subject, t.roi, "residence_time_h", t.residence_time_h, "h", { message }));
+    rows.push(
+      row(analysis, subject, t.roi, "effective_half_life_h", t.effective_half_life_h, "h", { message }),
+    );
+    const times = t.time_h.filter((_, j) => t.pct_ID[j] !== null);
+    t.blood_pool_persistence_pct?.forEach((p, i) =>
+      rows.push(
+        row(analysis, subject, t.roi, "blood_pool_persistence_pct", p, "%", {
+          time_s: (times[i] ?? Number.NaN) * 3600,
+        }),
+      ),
+    );
+  }
+  return rows;
+}
+
 export function planPlanar(ls: LoadedStudy): Task[] {
   const { study } = ls;
   const planar = study.scans.filter((s) => s.modality === "NM" && s.purpose === "planar");
@@ -84,7 +189,7 @@ export function planPlanar(ls: LoadedStudy): Task[] {
       revision: 1,
       subject,
       inputFiles: [...scans.map((s) => s.files[0]), ...roiTables.filter((f) => f !== "")],
-      inputs: { scans, admin, agent, residence: RESIDENCE },
+      inputs: { scans, admin, agent, residence: PLANAR_RESIDENCE },
       dependsOn: deps.map((t) => t.id),
       run: ({ store, progress }) => {
         const rows: ResultRow[] = [];
@@ -92,13 +197,6 @@ export function planPlanar(ls: LoadedStudy): Task[] {
         const series: SeriesRow[] = [];
         let nuclide = "";
         scans.forEach((scan, i) => {
-          const roiTable = acqString(scan, "roiTable");
-          if (!roiTable)
-            throw new InputError({
-              file: "study.json",
-              field: `scans[${scan.id}].acquisition.roiTable`,
-              expected: "the ROI table (roi,x,y,width,height,…) of the planar scan",
-            });
           nuclide = acqString(scan, "nuclide") ?? agent.label?.nuclide ?? "";
           if (!nuclide)
             throw new InputError({
@@ -106,40 +204,7 @@ export function planPlanar(ls: LoadedStudy): Task[] {
               field: `scans[${scan.id}].acquisition.nuclide`,
               expected: "the radionuclide (or the agent's label.nuclide)",
             });
-          const method = acqString(scan, "backgroundMethod") ?? "buijs";
-          if (!(BACKGROUND_METHODS as readonly string[]).includes(method))
-            throw new InputError({
-              file: "study.json",
-              field: `scans[${scan.id}].acquisition.backgroundMethod`,
-              value: method,
-              expected: BACKGROUND_METHODS.join(", "),
-            });
-          const mu =
-            scan.acquisition?.muPerCm !== undefined
-              ? acqNumber(scan, "muPerCm")
-              : narrowBeamMu(nuclide).muPerCm;
-          const standardRoi = acqString(scan, "standardRoi");
-          const parsed = scansFromDicom(join(ls.dir, scan.files[0]), join(ls.dir, roiTable), {
-            nuclide,
-            injectedMs: Date.parse(admin.time),
-            mirrorPosterior: scan.acquisition?.mirrorPosterior !== false,
-          });
-          const q = quantifySeries(parsed, {
-            nuclide,
-            muPerCm: mu,
-            calibrationCpsPerMBq: standardRoi ? undefined : acqNumber(scan, "calibrationCpsPerMBq"),
-            standard: standardRoi
-              ? { roi: standardRoi, activityMBqAtInjection: acqNumber(scan, "standardMBqAtInjection") }
-              : undefined,
-            backgroundMethod: method as BackgroundMethod,
-            bodyThicknessCm:
-              scan.acquisition?.bodyThicknessCm !== undefined
-                ? acqNumber(scan, "bodyThicknessCm")
-                : undefined,
-            selfAttenuation: scan.acquisition?.selfAttenuation !== false,
-            injectedMBq: injectedMBq(admin, nuclide),
-            decayCorrect: true,
-          });
+          const { series: q, muPerCm: mu } = quantifyPlanarScan(ls, scan, nuclide, admin);
           series.push(...q);
           if (q[0])
             provenance.push({
@@ -164,24 +229,7 @@ export function planPlanar(ls: LoadedStudy): Task[] {
               message: r.status === "ok" ? null : r.status,
             }),
           );
-        for (const t of tacSummaries(merged, nuclide, RESIDENCE)) {
-          const msg = t.status === "ok" ? null : t.status;
-          rows.push(
-            row(PLANAR, subject, t.roi, "residence_time_h", t.residence_time_h, "h", { message: msg }),
-          );
-          rows.push(
-            row(PLANAR, subject, t.roi, "effective_half_life_h", t.effective_half_life_h, "h", {
-              message: msg,
-            }),
-          );
-          t.blood_pool_persistence_pct?.forEach((p, i) =>
-            rows.push(
-              row(PLANAR, subject, t.roi, "blood_pool_persistence_pct", p, "%", {
-                time_s: (t.time_h.filter((_, j) => t.pct_ID[j] !== null)[i] ?? Number.NaN) * 3600,
-              }),
-            ),
-          );
-        }
+        rows.push(...tacSummaryRows(PLANAR, subject, merged, nuclide));
         // planar vs SPECT: whole-organ %ID of the SPECT ROI at the matching time
         const spect = deps.flatMap((d) => store.listResults({ analysis: d.id }));
         for (const r of merged) {

@@ -22,11 +22,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decayFactor } from "../../../core/nuclide/decay.js";
 import type { Rng } from "../../../core/random.js";
-import { PHOTOPEAKS, waterMuPerCm } from "../../../core/scintigraphy/attenuation.js";
-import { type PhantomOrgan, planarPhantom } from "../../../core/scintigraphy/phantom.js";
-import { planarNmDataset } from "../../../io/dicom/planarNmWrite.js";
-import { writeDicom } from "../../../io/dicom/write.js";
+import type { PhantomOrgan } from "../../../core/scintigraphy/phantom.js";
 import type { Scan } from "../../schema.js";
+import { IN111_WINDOWS_KEV, iso, pad, planarFrames, planarRoiTable, writePlanarWholeBody } from "./planar.js";
 
 export const CLINICAL_PLANAR_GRID = { rows: 88, cols: 36, pixelMm: 10, durationS: 900 };
 const BODY = { x: 2, width: 32 };
@@ -34,11 +32,6 @@ export const CLINICAL_SENSITIVITY_CPS_PER_MBQ = 85;
 export const CLINICAL_SCATTER_FRACTION = 0.35;
 export const CLINICAL_STANDARD_MBQ = 3;
 const NUCLIDE = "In-111";
-const TEW_KEV = 8;
-const PEAK_WINDOWS = [
-  { peakKeV: 171.28, lowerKeV: 158, upperKeV: 184, upperRatio: 0.3 },
-  { peakKeV: 245.35, lowerKeV: 227, upperKeV: 263, upperRatio: 0 },
-];
 
 /** organ ROI boxes (anterior image, patient's right on the image left) and depth (cm) from L */
 export const CLINICAL_ORGANS = {
@@ -129,41 +122,12 @@ export interface PlanarPatient {
   scanTimesH: number[];
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-function dicomDateTime(ms: number): { date: string; time: string } {
-  const d = new Date(ms);
-  return {
-    date: `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`,
-    time: `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`,
-  };
-}
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
-
-function roiTable(p: PlanarPatient): string {
-  const lines = ["roi,x,y,width,height,kind,background,organ_thickness_cm"];
-  for (const r of p.regions)
-    lines.push([r.roi, r.x, r.y, r.width, r.height, r.kind, BACKGROUND_ROI.roi, r.thicknessCm].join(","));
-  const b = BACKGROUND_ROI;
-  lines.push([b.roi, b.x, b.y, b.width, b.height, "background", "", ""].join(","));
-  const s = STANDARD_ROI;
-  lines.push([s.roi, s.x, s.y, s.width, s.height, "standard", "", ""].join(","));
-  return `${lines.join("\n")}\n`;
-}
-
 /** writes clinical/<id>_rois.csv and one NM DICOM per scan time; returns the scans */
 export function writeClinicalPlanar(dir: string, p: PlanarPatient, rng: Rng, uidBase: string): Scan[] {
   mkdirSync(join(dir, "clinical"), { recursive: true });
   const roiFile = `clinical/${p.id}_rois.csv`;
-  writeFileSync(join(dir, roiFile), roiTable(p));
-  const intensities = PHOTOPEAKS[NUCLIDE].peaks.map((x) => x.intensity);
-  const iSum = intensities.reduce((a, b) => a + b, 0);
-  const windows = PEAK_WINDOWS.flatMap((w) => [
-    { name: `In111 ${Math.round(w.peakKeV)} keV`, lowerKeV: w.lowerKeV, upperKeV: w.upperKeV },
-    { name: `lower ${Math.round(w.peakKeV)}`, lowerKeV: w.lowerKeV - TEW_KEV, upperKeV: w.lowerKeV },
-    { name: `upper ${Math.round(w.peakKeV)}`, lowerKeV: w.upperKeV, upperKeV: w.upperKeV + TEW_KEV },
-  ]);
+  writeFileSync(join(dir, roiFile), planarRoiTable(p.regions, BACKGROUND_ROI, STANDARD_ROI));
   const G = CLINICAL_PLANAR_GRID;
-  const inj = dicomDateTime(p.injectionMs);
   return p.scanTimesH.map((tH, j) => {
     const df = decayFactor(NUCLIDE, tH * 3600);
     const organs: PhantomOrgan[] = p.regions.map((r) => ({
@@ -177,64 +141,33 @@ export function writeClinicalPlanar(dir: string, p: PlanarPatient, rng: Rng, uid
       depthCm: r.depthCm,
       thicknessCm: r.thicknessCm,
     }));
-    const frames: Float64Array[][] = [];
-    PEAK_WINDOWS.forEach((w, k) => {
-      const ph = planarPhantom({
-        rows: G.rows,
-        cols: G.cols,
-        pixelMm: G.pixelMm,
-        bodyX: BODY.x,
-        bodyWidth: BODY.width,
+    const frames = planarFrames(
+      NUCLIDE,
+      {
+        grid: G,
+        body: BODY,
         bodyThicknessCm: p.bodyThicknessCm,
-        muPerCm: waterMuPerCm(w.peakKeV),
-        calibrationCpsPerMBq: (CLINICAL_SENSITIVITY_CPS_PER_MBQ * intensities[k]) / iSum,
-        durationS: G.durationS,
+        sensitivityCpsPerMBq: CLINICAL_SENSITIVITY_CPS_PER_MBQ,
+        scatterFraction: CLINICAL_SCATTER_FRACTION,
         organs,
         backgroundMBqPerMl: (p.backgroundPctIDperMl(tH) / 100) * p.injectedMBq * df,
-        scatterFraction: CLINICAL_SCATTER_FRACTION,
-        windows: {
-          mainKeV: w.upperKeV - w.lowerKeV,
-          lowerKeV: TEW_KEV,
-          upperKeV: TEW_KEV,
-          upperRatio: w.upperRatio,
-        },
         standard: { activityMBq: CLINICAL_STANDARD_MBQ * df, ...STANDARD_ROI },
-      });
-      const noisy = (a: Float64Array) => a.map((m) => rng.poisson(m));
-      frames.push(
-        [noisy(ph.anterior.photopeak), noisy(ph.posterior.photopeak)],
-        [noisy(ph.anterior.lower), noisy(ph.posterior.lower)],
-        [noisy(ph.anterior.upper), noisy(ph.posterior.upper)],
-      );
-    });
+      },
+      rng,
+    );
     const tScan = p.injectionMs + Math.round(tH * 3600_000);
-    const acq = dicomDateTime(tScan);
     const label = Math.round(tH);
     const file = `clinical/${p.id}_wb_${label}h.dcm`;
-    const uid = `${uidBase}${pad(j)}`;
-    writeDicom(
-      join(dir, file),
-      planarNmDataset({
-        rows: G.rows,
-        cols: G.cols,
-        pixelMm: G.pixelMm,
-        kind: "WHOLE BODY",
-        windows,
-        views: ["anterior", "posterior"],
-        frames,
-        durationMs: G.durationS * 1000,
-        acquisitionDate: acq.date,
-        acquisitionTime: acq.time,
-        patientId: p.id,
-        studyUid: `${uid}1`,
-        seriesUid: `${uid}2`,
-        instanceUid: `${uid}3`,
-        nuclideMeaning: "^111^Indium",
-        injectedMBq: Math.round(p.injectedMBq * 1000) / 1000,
-        injectionDateTime: `${inj.date}${inj.time}+0000`,
-        seriesDescription: `111In-PEG-liposome whole body ${label} h p.i.`,
-      }),
-    );
+    writePlanarWholeBody(join(dir, file), {
+      grid: G,
+      frames,
+      patientId: p.id,
+      uid: `${uidBase}${pad(j)}`,
+      scanMs: tScan,
+      injectionMs: p.injectionMs,
+      injectedMBq: p.injectedMBq,
+      description: `111In-PEG-liposome whole body ${label} h p.i.`,
+    });
     return {
       id: `${p.id}-wb-${label}h`,
       subject: p.id,
@@ -253,7 +186,7 @@ export function writeClinicalPlanar(dir: string, p: PlanarPatient, rng: Rng, uid
         muKind: "narrow",
         calibrationCpsPerMBq: CLINICAL_SENSITIVITY_CPS_PER_MBQ,
         durationS: G.durationS,
-        energyWindowsKeV: windows.flatMap((w) => [w.lowerKeV, w.upperKeV]),
+        energyWindowsKeV: [...IN111_WINDOWS_KEV],
       },
     } satisfies Scan;
   });

@@ -23,8 +23,9 @@ import type { Rng } from "../../../core/random.js";
 import type { Scan } from "../../schema.js";
 import { tumourClasses } from "../dce.js";
 import { type DemoStudy, TUMOURS, type TumourId } from "../generate.js";
-import { isoTime, slabGeometry, tumourEprFactor, writeVolume } from "./ferumoxytol.js";
+import { isoTime, slabGeometry, tumourEprFactor } from "./ferumoxytol.js";
 import type { DemoArm } from "./index.js";
+import { writeTumourSeries } from "./tumourSeries.js";
 
 export const DSC = {
   frames: 80,
@@ -131,21 +132,22 @@ function write(dir: string, demo: DemoStudy, rng: Rng) {
           n++;
         }
       }
-      const base = `dsc/${s.id}_${tu}`;
-      const files = [`${base}_dsc.nii.gz`, `${base}_mask.nii.gz`, "dsc/aif.csv"];
-      writeVolume(
-        dir,
-        files[0],
-        { ...geom, dims: [...geom.dims, frames], data, frameS: dtS },
-        "DSC GE-EPI magnitude, TE 25 ms, one volume per 1 s frame",
-      );
-      writeVolume(
-        dir,
-        files[1],
-        { ...geom, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) },
-        "tumour mask",
-        true,
-      );
+      const files = [
+        ...writeTumourSeries(
+          dir,
+          `dsc/${s.id}_${tu}`,
+          "dsc",
+          geom,
+          {
+            data,
+            frames,
+            frameS: dtS,
+            description: "DSC GE-EPI magnitude, TE 25 ms, one volume per 1 s frame",
+          },
+          cls,
+        ),
+        "dsc/aif.csv",
+      ];
       truth.push({
         subject: s.id,
         tumour: tu,

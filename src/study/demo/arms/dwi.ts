@@ -16,8 +16,9 @@ import type { Rng } from "../../../core/random.js";
 import type { Scan } from "../../schema.js";
 import { tumourClasses } from "../dce.js";
 import { type DemoStudy, TUMOURS, type TumourId } from "../generate.js";
-import { isoTime, slabGeometry, tumourEprFactor, writeVolume } from "./ferumoxytol.js";
+import { isoTime, slabGeometry, tumourEprFactor } from "./ferumoxytol.js";
 import type { DemoArm } from "./index.js";
+import { writeTumourSeries } from "./tumourSeries.js";
 
 export const DWI = {
   bValues: [0, 10, 20, 40, 80, 150, 200, 400, 600, 800, 1000],
@@ -93,20 +94,13 @@ function write(dir: string, demo: DemoStudy, rng: Rng) {
           n++;
         }
       }
-      const base = `dwi/${s.id}_${tu}`;
-      const files = [`${base}_dwi.nii.gz`, `${base}_mask.nii.gz`];
-      writeVolume(
+      const files = writeTumourSeries(
         dir,
-        files[0],
-        { ...geom, dims: [...geom.dims, nb], data },
-        "DWI magnitude, one volume per b-value",
-      );
-      writeVolume(
-        dir,
-        files[1],
-        { ...geom, data: Float32Array.from(cls, (c) => (c > 0 ? 1 : 0)) },
-        "tumour mask",
-        true,
+        `dwi/${s.id}_${tu}`,
+        "dwi",
+        geom,
+        { data, frames: nb, description: "DWI magnitude, one volume per b-value" },
+        cls,
       );
       truth.push({
         subject: s.id,

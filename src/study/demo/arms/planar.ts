@@ -48,11 +48,19 @@ const SENSITIVITY_CPS_PER_MBQ = 120;
 const SCATTER_FRACTION = 0.25;
 const STANDARD_MBQ = 2;
 const TEW_KEV = 8;
-/** photopeak windows (keV) and the upper/lower scatter density ratio under each */
+/** ¹¹¹In photopeak windows (keV) and the upper/lower scatter density ratio under each */
 const PEAK_WINDOWS = [
   { peakKeV: 171.28, lowerKeV: 158, upperKeV: 184, upperRatio: 0.3 },
   { peakKeV: 245.35, lowerKeV: 227, upperKeV: 263, upperRatio: 0 },
 ];
+/** the six energy windows of a planar scan: each photopeak, then its lower and upper TEW window */
+export const IN111_WINDOWS = PEAK_WINDOWS.flatMap((w) => [
+  { name: `In111 ${Math.round(w.peakKeV)} keV`, lowerKeV: w.lowerKeV, upperKeV: w.upperKeV },
+  { name: `lower ${Math.round(w.peakKeV)}`, lowerKeV: w.lowerKeV - TEW_KEV, upperKeV: w.lowerKeV },
+  { name: `upper ${Math.round(w.peakKeV)}`, lowerKeV: w.upperKeV, upperKeV: w.upperKeV + TEW_KEV },
+]);
+/** acquisition.energyWindowsKeV of a planar scan: [lower, upper] of each window */
+export const IN111_WINDOWS_KEV = IN111_WINDOWS.flatMap((w) => [w.lowerKeV, w.upperKeV]);
 
 /** an ROI of the planar phantom: anterior pixel box, organ depth and thickness */
 interface PlanarOrganDef {
@@ -193,27 +201,138 @@ function residenceTruthH(f: (tH: number) => number, nuclide: string): number {
   return sum;
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-function dicomDateTime(ms: number): { date: string; time: string } {
+export const pad = (n: number) => String(n).padStart(2, "0");
+export function dicomDateTime(ms: number): { date: string; time: string } {
   const d = new Date(ms);
   return {
     date: `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`,
     time: `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`,
   };
 }
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+export const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 
-function roiTable(vol: Map<number, number>): string {
+type Box = { roi: string; x: number; y: number; width: number; height: number };
+
+/** the ROI table (anterior pixel boxes) of organ/lesion regions, one background and one standard ROI */
+export function planarRoiTable(
+  regions: (Box & { kind: string; thicknessCm: number })[],
+  background: Box,
+  standard: Box,
+): string {
   const lines = ["roi,x,y,width,height,kind,background,organ_thickness_cm"];
-  for (const o of PLANAR_ORGANS)
-    lines.push(
-      [o.roi, o.x, o.y, o.width, o.height, o.kind, BACKGROUND_ROI.roi, thicknessCm(o, vol)].join(","),
-    );
-  const b = BACKGROUND_ROI;
+  for (const r of regions)
+    lines.push([r.roi, r.x, r.y, r.width, r.height, r.kind, background.roi, r.thicknessCm].join(","));
+  const b = background;
   lines.push([b.roi, b.x, b.y, b.width, b.height, "background", "", ""].join(","));
-  const s = STANDARD_ROI;
+  const s = standard;
   lines.push([s.roi, s.x, s.y, s.width, s.height, "standard", "", ""].join(","));
   return `${lines.join("\n")}\n`;
+}
+
+export interface PlanarGrid {
+  rows: number;
+  cols: number;
+  pixelMm: number;
+  durationS: number;
+}
+
+/** one scan's phantom: body slab, organs, background and standard at scan time */
+export interface PlanarScanPhantom {
+  grid: PlanarGrid;
+  body: { x: number; width: number };
+  bodyThicknessCm: number;
+  /** system sensitivity over both photopeaks, shared by emission intensity */
+  sensitivityCpsPerMBq: number;
+  scatterFraction: number;
+  organs: PhantomOrgan[];
+  backgroundMBqPerMl: number;
+  standard: Box & { activityMBq: number };
+}
+
+/**
+ * The frames [window][view] of one scan (windows in IN111_WINDOWS order, views anterior,
+ * posterior): per photopeak the projection phantom (core/scintigraphy/phantom.ts) with that
+ * peak's narrow-beam water μ and sensitivity share, then Poisson deviates of the expectations.
+ */
+export function planarFrames(nuclide: string, p: PlanarScanPhantom, rng: Rng): Float64Array[][] {
+  const intensities = PHOTOPEAKS[nuclide].peaks.map((x) => x.intensity);
+  const iSum = intensities.reduce((a, b) => a + b, 0);
+  const frames: Float64Array[][] = [];
+  PEAK_WINDOWS.forEach((w, k) => {
+    const ph = planarPhantom({
+      rows: p.grid.rows,
+      cols: p.grid.cols,
+      pixelMm: p.grid.pixelMm,
+      bodyX: p.body.x,
+      bodyWidth: p.body.width,
+      bodyThicknessCm: p.bodyThicknessCm,
+      muPerCm: waterMuPerCm(w.peakKeV),
+      calibrationCpsPerMBq: (p.sensitivityCpsPerMBq * intensities[k]) / iSum,
+      durationS: p.grid.durationS,
+      organs: p.organs,
+      backgroundMBqPerMl: p.backgroundMBqPerMl,
+      scatterFraction: p.scatterFraction,
+      windows: {
+        mainKeV: w.upperKeV - w.lowerKeV,
+        lowerKeV: TEW_KEV,
+        upperKeV: TEW_KEV,
+        upperRatio: w.upperRatio,
+      },
+      standard: p.standard,
+    });
+    const noisy = (a: Float64Array) => a.map((m) => rng.poisson(m));
+    frames.push(
+      [noisy(ph.anterior.photopeak), noisy(ph.posterior.photopeak)],
+      [noisy(ph.anterior.lower), noisy(ph.posterior.lower)],
+      [noisy(ph.anterior.upper), noisy(ph.posterior.upper)],
+    );
+  });
+  return frames;
+}
+
+/**
+ * Writes one ¹¹¹In whole-body NM DICOM (io/dicom/planarNmWrite.ts): anterior + posterior, the
+ * IN111_WINDOWS frames, study/series/instance UIDs `${uid}1/2/3`, injected activity (MBq,
+ * rounded to 1 kBq) and injection time in the header.
+ */
+export function writePlanarWholeBody(
+  path: string,
+  o: {
+    grid: PlanarGrid;
+    frames: Float64Array[][];
+    patientId: string;
+    uid: string;
+    scanMs: number;
+    injectionMs: number;
+    injectedMBq: number;
+    description: string;
+  },
+): void {
+  const acq = dicomDateTime(o.scanMs);
+  const inj = dicomDateTime(o.injectionMs);
+  writeDicom(
+    path,
+    planarNmDataset({
+      rows: o.grid.rows,
+      cols: o.grid.cols,
+      pixelMm: o.grid.pixelMm,
+      kind: "WHOLE BODY",
+      windows: IN111_WINDOWS,
+      views: ["anterior", "posterior"],
+      frames: o.frames,
+      durationMs: o.grid.durationS * 1000,
+      acquisitionDate: acq.date,
+      acquisitionTime: acq.time,
+      patientId: o.patientId,
+      studyUid: `${o.uid}1`,
+      seriesUid: `${o.uid}2`,
+      instanceUid: `${o.uid}3`,
+      nuclideMeaning: "^111^Indium",
+      injectedMBq: Math.round(o.injectedMBq * 1000) / 1000,
+      injectionDateTime: `${inj.date}${inj.time}+0000`,
+      seriesDescription: o.description,
+    }),
+  );
 }
 
 function write(dir: string, demo: DemoStudy, rng: Rng) {
@@ -221,14 +340,14 @@ function write(dir: string, demo: DemoStudy, rng: Rng) {
   mkdirSync(join(dir, "planar"), { recursive: true });
   const vol = labelVolumesMl();
   const roiFile = "planar/rois.csv";
-  writeFileSync(join(dir, roiFile), roiTable(vol));
-  const intensities = PHOTOPEAKS[nuclide].peaks.map((p) => p.intensity);
-  const iSum = intensities.reduce((a, b) => a + b, 0);
-  const windows = PEAK_WINDOWS.flatMap((w) => [
-    { name: `In111 ${Math.round(w.peakKeV)} keV`, lowerKeV: w.lowerKeV, upperKeV: w.upperKeV },
-    { name: `lower ${Math.round(w.peakKeV)}`, lowerKeV: w.lowerKeV - TEW_KEV, upperKeV: w.lowerKeV },
-    { name: `upper ${Math.round(w.peakKeV)}`, lowerKeV: w.upperKeV, upperKeV: w.upperKeV + TEW_KEV },
-  ]);
+  writeFileSync(
+    join(dir, roiFile),
+    planarRoiTable(
+      PLANAR_ORGANS.map((o) => ({ ...o, thicknessCm: thicknessCm(o, vol) })),
+      BACKGROUND_ROI,
+      STANDARD_ROI,
+    ),
+  );
   const scans: Scan[] = [];
   const subjects: unknown[] = [];
   let k = 0;
@@ -236,83 +355,46 @@ function write(dir: string, demo: DemoStudy, rng: Rng) {
     k++;
     const L = bodyThicknessCm(s);
     const tInj = Date.parse(s.injectionTime);
-    const inj = dicomDateTime(tInj);
     const perTime: { time_h: number; pctID: Record<string, number> }[] = [];
     for (const [j, tH] of SCAN_TIMES_H.entries()) {
       const df = decayFactor(nuclide, tH * 3600);
-      const organs = (): PhantomOrgan[] =>
-        PLANAR_ORGANS.map((o) => ({
-          name: o.roi,
-          kind: o.kind,
-          activityMBq: (truthPctID(s, o.organ, o.label, vol, tH) / 100) * o.share * s.injectedMBq * df,
-          x: o.x,
-          y: o.y,
-          width: o.width,
-          height: o.height,
-          depthCm: o.depthCm,
-          thicknessCm: thicknessCm(o, vol),
-        }));
-      const bgMBqPerMl = (organPctIDperG(s, "muscle", tH) / 100) * s.injectedMBq * df;
-      const frames: Float64Array[][] = [];
-      PEAK_WINDOWS.forEach((w, p) => {
-        const ph = planarPhantom(
-          {
-            rows: PLANAR_GRID.rows,
-            cols: PLANAR_GRID.cols,
-            pixelMm: PLANAR_GRID.pixelMm,
-            bodyX: BODY.x,
-            bodyWidth: BODY.width,
-            bodyThicknessCm: L,
-            muPerCm: waterMuPerCm(w.peakKeV),
-            calibrationCpsPerMBq: (SENSITIVITY_CPS_PER_MBQ * intensities[p]) / iSum,
-            durationS: PLANAR_GRID.durationS,
-            organs: organs(),
-            backgroundMBqPerMl: bgMBqPerMl,
-            scatterFraction: SCATTER_FRACTION,
-            windows: {
-              mainKeV: w.upperKeV - w.lowerKeV,
-              lowerKeV: TEW_KEV,
-              upperKeV: TEW_KEV,
-              upperRatio: w.upperRatio,
-            },
-            standard: { activityMBq: STANDARD_MBQ * df, ...STANDARD_ROI },
-          },
-          // expectations; Poisson deviates drawn below
-        );
-        const noisy = (a: Float64Array) => a.map((m) => rng.poisson(m));
-        frames.push(
-          [noisy(ph.anterior.photopeak), noisy(ph.posterior.photopeak)],
-          [noisy(ph.anterior.lower), noisy(ph.posterior.lower)],
-          [noisy(ph.anterior.upper), noisy(ph.posterior.upper)],
-        );
-      });
-      const tScan = tInj + tH * 3600_000;
-      const acq = dicomDateTime(tScan);
-      const file = `planar/${s.id}_wb_${tH}h.dcm`;
-      const uid = `2.25.${20260302}${pad(k)}${pad(j)}`;
-      writeDicom(
-        join(dir, file),
-        planarNmDataset({
-          rows: PLANAR_GRID.rows,
-          cols: PLANAR_GRID.cols,
-          pixelMm: PLANAR_GRID.pixelMm,
-          kind: "WHOLE BODY",
-          windows,
-          views: ["anterior", "posterior"],
-          frames,
-          durationMs: PLANAR_GRID.durationS * 1000,
-          acquisitionDate: acq.date,
-          acquisitionTime: acq.time,
-          patientId: s.id,
-          studyUid: `${uid}1`,
-          seriesUid: `${uid}2`,
-          instanceUid: `${uid}3`,
-          nuclideMeaning: "^111^Indium",
-          injectedMBq: Math.round(s.injectedMBq * 1000) / 1000,
-          injectionDateTime: `${inj.date}${inj.time}+0000`,
-          seriesDescription: `111In whole body ${tH} h p.i.`,
-        }),
+      const organs: PhantomOrgan[] = PLANAR_ORGANS.map((o) => ({
+        name: o.roi,
+        kind: o.kind,
+        activityMBq: (truthPctID(s, o.organ, o.label, vol, tH) / 100) * o.share * s.injectedMBq * df,
+        x: o.x,
+        y: o.y,
+        width: o.width,
+        height: o.height,
+        depthCm: o.depthCm,
+        thicknessCm: thicknessCm(o, vol),
+      }));
+      const frames = planarFrames(
+        nuclide,
+        {
+          grid: PLANAR_GRID,
+          body: BODY,
+          bodyThicknessCm: L,
+          sensitivityCpsPerMBq: SENSITIVITY_CPS_PER_MBQ,
+          scatterFraction: SCATTER_FRACTION,
+          organs,
+          backgroundMBqPerMl: (organPctIDperG(s, "muscle", tH) / 100) * s.injectedMBq * df,
+          standard: { activityMBq: STANDARD_MBQ * df, ...STANDARD_ROI },
+        },
+        rng,
       );
+      const tScan = tInj + tH * 3600_000;
+      const file = `planar/${s.id}_wb_${tH}h.dcm`;
+      writePlanarWholeBody(join(dir, file), {
+        grid: PLANAR_GRID,
+        frames,
+        patientId: s.id,
+        uid: `2.25.${20260302}${pad(k)}${pad(j)}`,
+        scanMs: tScan,
+        injectionMs: tInj,
+        injectedMBq: s.injectedMBq,
+        description: `111In whole body ${tH} h p.i.`,
+      });
       scans.push({
         id: `${s.id}-planar-${tH}h`,
         subject: s.id,
@@ -328,7 +410,7 @@ function write(dir: string, demo: DemoStudy, rng: Rng) {
           bodyThicknessCm: L,
           calibrationCpsPerMBq: SENSITIVITY_CPS_PER_MBQ,
           durationS: PLANAR_GRID.durationS,
-          energyWindowsKeV: windows.flatMap((w) => [w.lowerKeV, w.upperKeV]),
+          energyWindowsKeV: [...IN111_WINDOWS_KEV],
         },
       });
       const pctID: Record<string, number> = {};
