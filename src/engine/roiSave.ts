@@ -20,6 +20,7 @@ import { encodeNifti, parseNifti, readNifti } from "../io/nifti.js";
 import { assertOutputOutsideInputs } from "../io/safePaths.js";
 import { loadStudy, STUDY_FILE, validateStudyJson } from "../study/load.js";
 import type { Study } from "../study/schema.js";
+import { sameGrid } from "./roiPreview.js";
 import { NotFoundError, type VoxelCurve, voxelCurve } from "./voxelCurve.js";
 
 export interface DrawnRoi {
@@ -46,13 +47,6 @@ const slug = (s: string) =>
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_|_$/g, "")
     .slice(0, 40);
-
-function sameGrid(a: Volume, b: Volume): boolean {
-  if (a.dims[0] !== b.dims[0] || a.dims[1] !== b.dims[1] || a.dims[2] !== b.dims[2]) return false;
-  for (let i = 0; i < 12; i++)
-    if (Math.abs(a.affine[i] - b.affine[i]) > 1e-3 * (1 + Math.abs(b.affine[i]))) return false;
-  return true;
-}
 
 function atomicWrite(path: string, bytes: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;

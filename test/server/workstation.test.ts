@@ -1,13 +1,14 @@
 /**
  * The workstation's routes (they parse and call engine functions): POST /api/scans/:id/rois/grow
- * (preview with the mask as NIfTI; 400 on a bad body), GET /api/scans/:id/anatomy and /scale,
+ * (preview with the mask as NIfTI; 400 on a bad body), POST /api/scans/:id/rois/scribble (the
+ * random-walker region from object/background strokes; 400 on bad strokes), GET /api/scans/:id/anatomy and /scale,
  * GET/PUT /api/settings (400 with the zod message, study.json untouched), GET /api/provenance.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseNifti, readNifti } from "../../src/io/nifti.js";
+import { encodeNifti, parseNifti, readNifti } from "../../src/io/nifti.js";
 import { createServer } from "../../src/server/app.js";
 import { REF } from "../helpers/cli.js";
 import { MINI, writeMiniStudy } from "../helpers/miniStudy.js";
@@ -54,6 +55,35 @@ describe("workstation routes", () => {
     expect(c.json().error).toMatch(/inside 20×16×12/);
     const d = await json("POST", "/api/scans/nope/rois/grow", { seed: [1, 1, 1], mode: "absolute", min: 0 });
     expect(d.statusCode).toBe(404);
+  });
+  it("segments from object/background strokes (random walker) and answers the region; 400 on bad strokes", async () => {
+    const image = readNifti(join(REF, "roigrow", "volume.nii.gz"));
+    const [nx, ny] = image.dims;
+    const strokes = new Float32Array(image.data.length);
+    const at = (i: number, j: number, k: number) => i + nx * (j + ny * k);
+    strokes[at(5, 5, 4)] = 1; // the grow test's seed: inside the hot blob
+    for (let i = 0; i < nx; i++) strokes[at(i, 0, 4)] = strokes[at(i, ny - 1, 4)] = 2;
+    for (let j = 0; j < ny; j++) strokes[at(0, j, 4)] = strokes[at(nx - 1, j, 4)] = 2;
+    const b64 = (data: Float32Array) =>
+      Buffer.from(encodeNifti({ ...image, data }, { datatype: "uint8" })).toString("base64");
+    const r = await json("POST", `/api/scans/${MINI.spect}/rois/scribble`, { niftiBase64: b64(strokes) });
+    expect(r.statusCode).toBe(200);
+    const g = r.json();
+    expect(g.voxels).toBeGreaterThan(0);
+    expect(g.strokes).toEqual({ object: 1, background: 2 * nx + 2 * ny - 4 });
+    const mask = parseNifti(new Uint8Array(gunzipSync(Buffer.from(g.niftiBase64, "base64"))), "mask");
+    expect(mask.dims).toEqual([20, 16, 12]);
+    expect(mask.data[at(5, 5, 4)]).toBe(1);
+    expect(mask.data[at(0, 0, 4)]).toBe(0);
+    expect(g.nifti).toBeUndefined();
+    const bad = await json("POST", `/api/scans/${MINI.spect}/rois/scribble`, { beta: 2 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/niftiBase64/);
+    const one = await json("POST", `/api/scans/${MINI.spect}/rois/scribble`, {
+      niftiBase64: b64(strokes.map((x) => (x === 2 ? 0 : x))),
+    });
+    expect(one.statusCode).toBe(400);
+    expect(one.json().error).toMatch(/both kinds/);
   });
   it("lists the anatomy of a scan and its %ID/cc factor", async () => {
     const a = (await app.inject({ url: `/api/scans/${MINI.spect}/anatomy` })).json();

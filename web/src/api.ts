@@ -1,4 +1,17 @@
-/** Typed client of the eprscope server API (the only module that calls fetch). */
+/**
+ * Typed client of the eprscope server API (the only module that calls fetch). Response types the
+ * engine defines are imported type-only from src (erased by the bundler, so no engine code
+ * reaches the browser) and cannot drift from it; web/tsconfig.json loads @types/node only so
+ * that tsc can check those src files — web code itself must not use Node APIs.
+ */
+import type { AnatomyCandidate, AnatomyOf } from "../../src/engine/anatomy.js";
+import type { GrownRoi as EngineGrownRoi } from "../../src/engine/roiGrow.js";
+import type { ScribbleRoi as EngineScribbleRoi } from "../../src/engine/roiScribble.js";
+import type { SlideInfo, SlideOverlay } from "../../src/engine/slideCatalog.js";
+import type { CurveSeries, VoxelCurve } from "../../src/engine/voxelCurve.js";
+
+/** GET /api/scans/:id/anatomy (AnatomyOf) — the images a scan can be fused with, best first */
+export type { AnatomyCandidate, AnatomyOf, SlideOverlay };
 export interface Subject {
   id: string;
   group: string;
@@ -53,26 +66,9 @@ export interface ScanMap {
   unit: string;
   file: string;
 }
-export interface Series {
-  timeS: number[];
-  values: number[];
-  unit: string;
-  label: string;
-}
-export interface Curve {
-  timeS: number[];
-  time_h: number[];
-  values: number[];
-  fitted?: number[];
-  residuals?: number[];
-  unit: string;
-  label: string;
-  timeUnit: "h" | "s";
-  quantity: string;
-  aif?: Series;
-  status: string;
-  scans?: string[];
-}
+/** GET /api/scans/:id/curve (engine/voxelCurve) */
+export type Series = CurveSeries;
+export type Curve = VoxelCurve;
 export interface TimelineEvent {
   subject: string;
   kind: string;
@@ -131,43 +127,28 @@ async function send<T>(url: string, body: unknown, method = "POST"): Promise<T> 
   return out;
 }
 
-/** POST /api/scans/:id/rois/grow — the preview of a threshold-grown ROI (nothing saved) */
-export interface GrownRoi {
-  scan: string;
-  source: { name: string; file: string; unit: string };
-  frame: number;
-  seed: [number, number, number];
-  seedValue: number;
-  range: { min: number; max: number | null };
-  voxels: number;
-  volume_mm3: number;
-  mean: number;
-  sd: number | null;
-  unit: string;
-  pctIDperCC?: { mean: number; sd: number | null; time_h: number };
-  touchesBorder: boolean;
-  warnings: string[];
+/**
+ * POST /api/scans/:id/rois/grow — the preview of a threshold-grown ROI (nothing saved);
+ * server/routes/roiGrow sends the mask as base64
+ */
+export type GrownRoi = Omit<EngineGrownRoi, "nifti"> & {
   /** the region as uint8 NIfTI (gzip), base64 */
   niftiBase64: string;
+};
+/** POST /api/scans/:id/rois/scribble — the random-walker region from object/background strokes */
+export type ScribbleRoi = Omit<EngineScribbleRoi, "nifti"> & { niftiBase64: string };
+export interface ScribbleBody {
+  /** the strokes (1 object, 2 background) as NIfTI on the scan's grid, base64 */
+  niftiBase64: string;
+  frame?: number;
+  source?: string;
+  beta?: number;
+  marginVoxels?: number;
 }
 export type GrowBody = { seed: [number, number, number]; frame?: number; source?: string } & (
   | { mode: "percent"; percent: number }
   | { mode: "absolute"; min: number; max?: number }
 );
-/** GET /api/scans/:id/anatomy — the images a scan can be fused with, best first */
-export interface AnatomyCandidate {
-  file: string;
-  scan?: string;
-  modality: string;
-  via: string;
-  dt_h: number;
-  label: string;
-}
-export interface AnatomyOf {
-  scan: string;
-  candidates: AnatomyCandidate[];
-  reason?: string;
-}
 /** GET /api/scans/:id/scale — image unit → decay-corrected %ID/cc */
 export type ActivityScale =
   | { scan: string; factor: number; unit: "%ID/cc"; imageUnit: string; time_h: number; nuclide: string }
@@ -221,6 +202,8 @@ export const api = {
   saveRoi: (scan: string, body: { name: string; kind?: string; niftiBase64: string }) =>
     send<SavedRoi>(`/api/scans/${enc(scan)}/rois`, body),
   growRoi: (scan: string, body: GrowBody) => send<GrownRoi>(`/api/scans/${enc(scan)}/rois/grow`, body),
+  scribbleRoi: (scan: string, body: ScribbleBody) =>
+    send<ScribbleRoi>(`/api/scans/${enc(scan)}/rois/scribble`, body),
   anatomy: (scan: string) => get<AnatomyOf>(`/api/scans/${enc(scan)}/anatomy`),
   scale: (scan: string) => get<ActivityScale>(`/api/scans/${enc(scan)}/scale`),
   settings: () => get<SettingsView>("/api/settings"),
@@ -234,24 +217,7 @@ export const scanDetails = (scan: string) =>
   get<Scan & { acquisition?: Record<string, unknown> }>(`/api/scans/${enc(scan)}`);
 
 /** GET /api/slides — the study's histology slides with their overlays (deep zoom) */
-export interface SlideOverlay {
-  name: string;
-  file: string;
-  width: number;
-  height: number;
-}
-export interface Slide {
-  id: string;
-  subject: string;
-  sample: string | null;
-  stain: string;
-  stains: string | null;
-  file: string;
-  width: number;
-  height: number;
-  um_per_px: number | null;
-  overlays: SlideOverlay[];
-}
+export type Slide = SlideInfo;
 export const slidesApi = {
   list: () => get<Slide[]>("/api/slides"),
   /** DZI descriptor URLs (OpenSeadragon appends the query, e.g. the token, to every tile URL) */

@@ -8,9 +8,13 @@
  * image or one of its maps, loads it into the drawing layer as the preview (editable with the
  * pen and eraser) and shows its statistics (voxels, volume, mean ± SD, %ID/cc) at once; "save
  * ROI" then saves it like a drawn ROI.
+ * Scribble segmentation: paint object strokes (draw, red) and background strokes (background,
+ * green) on any slices; "segment" sends them to POST /api/scans/:id/rois/scribble (random
+ * walker in a box around the strokes) and loads the object region as the preview, like grow.
+ * A drawing that still holds background strokes is not saved (segment first, or erase them).
  */
 import { NVImage } from "@niivue/niivue";
-import { api, type GrowBody, type GrownRoi, type Scan, type StudyInfo } from "../api.js";
+import { api, type GrowBody, type GrownRoi, type Scan, type ScribbleRoi, type StudyInfo } from "../api.js";
 import { fmtNum } from "./colorbar.js";
 import type { Viewer } from "./viewer.js";
 
@@ -45,9 +49,9 @@ export class RoiTools {
       '<h3>ROI</h3><div class="toolbar">' +
       '<label>name <input id="roi-name" value="drawn lesion" size="14"></label>' +
       '<label>kind <select id="roi-kind"><option>tumour</option><option>organ</option><option>reference</option><option>other</option></select></label>' +
-      '<button id="roi-draw" aria-pressed="false">draw</button><button id="roi-erase" aria-pressed="false">erase</button>' +
+      '<button id="roi-draw" aria-pressed="false">draw</button><button id="roi-background" aria-pressed="false" title="background strokes for segment (green)">background</button><button id="roi-erase" aria-pressed="false">erase</button>' +
       '<label><input id="roi-filled" type="checkbox" checked> filled</label>' +
-      '<button id="roi-undo">undo</button><button id="roi-save">save ROI</button></div>' +
+      '<button id="roi-undo">undo</button><button id="roi-segment" title="random walker from the object (draw) and background strokes">segment</button><button id="roi-save">save ROI</button></div>' +
       '<div class="toolbar" id="grow-tools" title="threshold grow: 6-connected region from the seed voxel">' +
       '<span id="grow-seed" class="muted">grow: click a seed voxel</span>' +
       '<label>threshold <select id="grow-mode"><option value="percent">≥ % of seed</option><option value="absolute">absolute</option></select></label>' +
@@ -62,10 +66,15 @@ export class RoiTools {
       nv.setDrawingEnabled(pen !== null);
       if (pen !== null) nv.setPenValue(pen, $<HTMLInputElement>("roi-filled").checked);
       $("roi-draw").setAttribute("aria-pressed", String(pen === 1));
+      $("roi-background").setAttribute("aria-pressed", String(pen === 2));
       $("roi-erase").setAttribute("aria-pressed", String(pen === 0));
-      document.body.dataset.drawing = pen === null ? "off" : pen ? "draw" : "erase";
+      document.body.dataset.drawing =
+        pen === null ? "off" : pen === 1 ? "draw" : pen === 2 ? "background" : "erase";
     };
     $("roi-draw").onclick = () => mode($("roi-draw").getAttribute("aria-pressed") === "true" ? null : 1);
+    $("roi-background").onclick = () =>
+      mode($("roi-background").getAttribute("aria-pressed") === "true" ? null : 2);
+    $("roi-segment").onclick = () => void this.segment().finally(() => mode(null));
     $("roi-erase").onclick = () => mode($("roi-erase").getAttribute("aria-pressed") === "true" ? null : 0);
     $("roi-undo").onclick = () => nv.drawUndo();
     $("roi-save").onclick = () => void this.save().finally(() => mode(null));
@@ -116,32 +125,77 @@ export class RoiTools {
     try {
       const g = await api.growRoi(scan.id, body);
       if (this.scan?.id !== scan.id) return;
-      const nv = this.viewer.nv;
-      // NVImage.new's other (defaulted) arguments are declared required in its typings
-      const newImage = NVImage.new as unknown as (buf: ArrayBuffer, name: string) => Promise<NVImage>;
-      const img = await newImage(fromBase64(g.niftiBase64), "grown.nii.gz");
-      nv.setDrawingEnabled(false);
-      if (!nv.loadDrawing(img)) throw new Error("the grown region does not fit the image grid");
-      // the preview in blue (pen colour 3), distinct from hot/warm colour maps and red drawing
-      if (nv.drawBitmap) {
-        nv.drawBitmap = nv.drawBitmap.map((x) => (x ? 3 : 0));
-        nv.refreshDrawing(true);
-      }
-      nv.setDrawOpacity(0.65);
+      await this.loadPreview(g.niftiBase64);
       this.grown = g;
       const u = (x: string) => (x === "1" ? "" : ` ${x}`);
       const range =
         g.range.max === null ? `≥ ${fmtNum(g.range.min)}` : `${fmtNum(g.range.min)} – ${fmtNum(g.range.max)}`;
-      const pct = g.pctIDperCC
-        ? ` · ${fmtNum(g.pctIDperCC.mean)} ± ${fmtNum(g.pctIDperCC.sd ?? Number.NaN)} %ID/cc (decay-corrected, ${fmtNum(g.pctIDperCC.time_h)} h)`
-        : "";
       out.className = g.warnings.length ? "warn" : "";
       out.textContent =
         `grown on ${g.source.name}${g.source.name === "image" && g.frame ? ` frame ${g.frame}` : ""}: seed ${fmtNum(g.seedValue)}${u(g.unit)}, ${range}${u(g.unit)} → ` +
-        `${g.voxels} voxels, ${fmtNum(g.volume_mm3)} mm³, mean ${fmtNum(g.mean)} ± ${fmtNum(g.sd ?? Number.NaN)}${u(g.unit)}${pct}` +
-        `${g.warnings.length ? ` — ${g.warnings.join("; ")}` : ""}. Edit with draw/erase, then save ROI.`;
+        `${this.statsText(g)}${g.warnings.length ? ` — ${g.warnings.join("; ")}` : ""}. Edit with draw/erase, then save ROI.`;
       out.dataset.voxels = String(g.voxels);
       document.body.dataset.grown = String(g.voxels);
+    } catch (e) {
+      out.className = "warn";
+      out.textContent = String(e);
+    }
+  }
+
+  /** the region (uint8 NIfTI, base64) into the drawing layer, in blue (pen colour 3) */
+  private async loadPreview(niftiBase64: string): Promise<void> {
+    const nv = this.viewer.nv;
+    // NVImage.new's other (defaulted) arguments are declared required in its typings
+    const newImage = NVImage.new as unknown as (buf: ArrayBuffer, name: string) => Promise<NVImage>;
+    const img = await newImage(fromBase64(niftiBase64), "region.nii.gz");
+    nv.setDrawingEnabled(false);
+    if (!nv.loadDrawing(img)) throw new Error("the region does not fit the image grid");
+    // distinct from hot/warm colour maps and the red/green strokes
+    if (nv.drawBitmap) {
+      nv.drawBitmap = nv.drawBitmap.map((x) => (x ? 3 : 0));
+      nv.refreshDrawing(true);
+    }
+    nv.setDrawOpacity(0.65);
+  }
+
+  private statsText(g: GrownRoi | ScribbleRoi): string {
+    const u = (x: string) => (x === "1" ? "" : ` ${x}`);
+    const pct = g.pctIDperCC
+      ? ` · ${fmtNum(g.pctIDperCC.mean)} ± ${fmtNum(g.pctIDperCC.sd ?? Number.NaN)} %ID/cc (decay-corrected, ${fmtNum(g.pctIDperCC.time_h)} h)`
+      : "";
+    return `${g.voxels} voxels, ${fmtNum(g.volume_mm3)} mm³, mean ${fmtNum(g.mean)} ± ${fmtNum(g.sd ?? Number.NaN)}${u(g.unit)}${pct}`;
+  }
+
+  /** random walker from the object (1) and background (2) strokes of the drawing layer */
+  async segment(): Promise<void> {
+    const nv = this.viewer.nv;
+    const scan = this.scan;
+    const out = $("grow-result");
+    const bm = nv.drawBitmap;
+    if (!scan || !bm || !nv.volumes[0] || !bm.some((v) => v === 1) || !bm.some((v) => v === 2)) {
+      out.className = "warn";
+      out.textContent =
+        "Paint object strokes (draw) and background strokes (background) first, then segment.";
+      return;
+    }
+    const bytes = await nv.volumes[0].saveToUint8Array("strokes.nii", bm);
+    const source = $<HTMLSelectElement>("grow-source").value;
+    out.className = "muted";
+    out.textContent = "segmenting…";
+    delete document.body.dataset.segmented;
+    try {
+      const g = await api.scribbleRoi(scan.id, {
+        niftiBase64: base64(bytes),
+        ...(source === "image" ? { frame: this.viewer.currentFrame } : { source }),
+      });
+      if (this.scan?.id !== scan.id) return;
+      await this.loadPreview(g.niftiBase64);
+      out.className = g.warnings.length ? "warn" : "";
+      out.textContent =
+        `segmented on ${g.source.name} (random walker, ${g.strokes.object} object / ${g.strokes.background} background stroke voxels, box ${g.box.lo.join(",")}–${g.box.hi.join(",")}) → ` +
+        `${this.statsText(g)}${g.warnings.length ? ` — ${g.warnings.join("; ")}` : ""}. Edit with draw/erase, then save ROI.`;
+      out.dataset.voxels = String(g.voxels);
+      document.body.dataset.segmented = String(g.voxels);
     } catch (e) {
       out.className = "warn";
       out.textContent = String(e);
@@ -177,6 +231,11 @@ export class RoiTools {
     }
     if (!nv.drawBitmap.some((v) => v > 0)) {
       out.textContent = "Nothing drawn yet.";
+      return;
+    }
+    if (nv.drawBitmap.some((v) => v === 2)) {
+      out.className = "warn";
+      out.textContent = "The drawing holds background strokes: segment first, or erase them, then save.";
       return;
     }
     const bytes = await nv.volumes[0].saveToUint8Array("drawing.nii", nv.drawBitmap);
