@@ -1,20 +1,21 @@
 /**
  * Demo image data: per imaging-cohort mouse a SPECT/CT session at 4, 24, 48 and 96 h p.i.
- * (spect.ts: the analytic atlas mouse, repositioned rigidly at every session): the SPECT activity
+ * (spect.ts: the analytic atlas mouse scaled to the mouse's own size, repositioned rigidly at every
+ * session): the SPECT activity
  * volume (Bq/mL, not decay-corrected) and its CT (HU, int16, finer grid) as NIfTI, registered as
  * two scans of the session in study.json — an "activity" SPECT scan WITHOUT a label map and an
  * "anatomy" CT scan at the same time — so the engine's batch pipeline (segment the CT, register
  * the later CTs to the first, propagate, resample onto the SPECT grid) makes the organ labels.
  * Ground truth, never referenced by study.json: truth/labels/<subject>_{spect,ct}_<t>h.nii.gz
  * (atlas labels at the voxel centres) and truth/spect_ct.json (each session's pose, world ← atlas,
- * and its files). Image noise and poses use their own seeded generators so the tabular data do
+ * including the mouse's size scaling, and its files). Image noise and poses use their own seeded generators so the tabular data do
  * not change when images are skipped.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decayFactor } from "../../core/nuclide/decay.js";
 import { Rng } from "../../core/random.js";
-import { toNested } from "../../core/registration/transform.js";
+import { multiply4, toNested } from "../../core/registration/transform.js";
 import { writeNifti } from "../../io/nifti.js";
 import { SCAN_TIMES_H } from "./design.js";
 import type { DemoStudy } from "./generate.js";
@@ -25,6 +26,7 @@ import {
   SPECT_GRID,
   sessionPose,
   spectVolume,
+  subjectAnatomy,
   truthLabels,
 } from "./spect.js";
 
@@ -34,10 +36,12 @@ export function writeDemoImages(dir: string, demo: DemoStudy): void {
   const rng = new Rng(demo.truth.seed + 1);
   const poseRng = new Rng(demo.truth.seed + 3);
   const ctRng = new Rng(demo.truth.seed + 4);
+  const anatomyRng = new Rng(demo.truth.seed + 5);
   const sessions: unknown[] = [];
   for (const s of demo.truth.subjects.filter((x) => x.imaging)) {
+    const anatomy = subjectAnatomy(anatomyRng, s.bodyWeightG);
     for (const tH of SCAN_TIMES_H) {
-      const pose = sessionPose(poseRng);
+      const pose = multiply4(sessionPose(poseRng), anatomy);
       const onSpect = atlasRaster(SPECT_GRID, pose);
       const onCt = atlasRaster(CT_GRID, pose);
       const time = new Date(Date.parse(s.injectionTime) + tH * 3600_000).toISOString().replace(".000Z", "Z");
@@ -71,6 +75,7 @@ export function writeDemoImages(dir: string, demo: DemoStudy): void {
         spectScan: spectId,
         ctScan: ctId,
         worldFromAtlas: toNested(pose),
+        subjectScale: [anatomy[0], anatomy[5], anatomy[10]],
         truthLabels: truth,
       });
       demo.study.scans.push(

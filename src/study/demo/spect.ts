@@ -3,7 +3,9 @@
  * (core/segmentation/atlas.ts: ellipsoidal body and organs, spine, bladder; labels 1–8 are the
  * study's ROI labels) lying on the bed in a pose P = world ← atlas that changes between sessions
  * (the mouse is repositioned: rotations uniform in ±3° about each axis, shifts ±1.5/±1/±1.5 mm
- * about the field-of-view centre, seeded; the flank tumours stay ≥ 2 mm inside the field of view).
+ * about the field-of-view centre, seeded; the flank tumours stay ≥ 2 mm inside the field of view),
+ * composed with the mouse's own size (subjectAnatomy: the same at every session of a mouse, so
+ * the atlas registration must find it while the sessions differ only rigidly).
  * Hybrid scanner: the SPECT and the CT of one session
  * share the world frame (their NIfTI sforms), on different grids:
  *  - SPECT 36 × 24 × 64 voxels of 1 × 1 × 1.5 mm (x right→left, y posterior→anterior, z
@@ -104,6 +106,16 @@ export const DEMO_CT_HU: Record<string, number> = {
 };
 const CT_BLUR_MM = 0.3;
 const CT_NOISE_HU = 20;
+
+/**
+ * a mouse's own size, atlas ← subject scaling about the atlas origin: body-weight allometry
+ * (bw / 22.5 g)^(1/3) times a uniform ±4 % per axis (mice differ in length, width and height)
+ */
+export function subjectAnatomy(rng: Rng, bodyWeightG: number): Mat4 {
+  const iso = Math.cbrt(bodyWeightG / 22.5);
+  const [sx, sy, sz] = [0, 1, 2].map(() => iso * rng.between(0.96, 1.04));
+  return Float64Array.from([sx, 0, 0, 0, 0, sy, 0, 0, 0, 0, sz, 0, 0, 0, 0, 1]);
+}
 
 /** a session's pose (world ← atlas): the mouse repositioned on the bed */
 export function sessionPose(rng: Rng): Mat4 {
