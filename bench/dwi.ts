@@ -75,7 +75,9 @@ try {
     }).toString(),
   );
   console.log(`dwi metric: ${dipy.toFixed(0)} IVIM fits/s per core dipy IvimModel trr (${nPy} voxels)`);
-  console.log(`dwi ratio vs dipy-trr: ${(ours / dipy).toFixed(0)} (fitter), ${(engine / dipy).toFixed(0)} (voxelwise engine)`);
+  console.log(
+    `dwi ratio vs dipy-trr: ${(ours / dipy).toFixed(0)} (fitter), ${(engine / dipy).toFixed(0)} (voxelwise engine)`,
+  );
 } catch (e) {
   console.log(
     `dwi: dipy not available (${(e as Error).message.split("\n")[0]}); install Debian's python3-dipy for the ratio`,

@@ -205,7 +205,13 @@ describe("tumour-transport analysis on the demo's DCE tumours", () => {
       return (cb[i - 1] + ((cb[i] - cb[i - 1]) * (t - tb[i - 1])) / (tb[i] - tb[i - 1])) / (1 - hct);
     };
     const times = [1, 4, 24, 48, 96];
-    const ref = simulateTumourTransport({ mesh, sizeNm: 100, reportTimesH: times, plasma, svPerCm: UNIFORM_SV });
+    const ref = simulateTumourTransport({
+      mesh,
+      sizeNm: 100,
+      reportTimesH: times,
+      plasma,
+      svPerCm: UNIFORM_SV,
+    });
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     times.forEach((t, i) => {
       const r = ref.transport.reports[i];

@@ -46,7 +46,9 @@ describe("GET /api/slides", () => {
     expect(r.statusCode).toBe(200);
     const slides = r.json() as Record<string, unknown>[];
     // every histology scan of the study (12 imaging mice × 2 tumours × each stain of the arm)
-    const study = JSON.parse(readFileSync(join(dir, "study.json"), "utf8")) as { scans: { purpose: string }[] };
+    const study = JSON.parse(readFileSync(join(dir, "study.json"), "utf8")) as {
+      scans: { purpose: string }[];
+    };
     expect(slides.length).toBe(study.scans.filter((s) => s.purpose === "histology").length);
     expect(slides.length).toBeGreaterThanOrEqual(48);
     const cd = slides.find((s) => s.id === CD31);
