@@ -6,6 +6,10 @@
  * bounding box grown by `marginVoxels` (default 12) on every side, clipped to the image — and the
  * object is the voxels whose walker probability is highest for label 1. Voxels outside the box
  * are not object. On the scan's image (one frame) or one of its maps (engine/roiPreview).
+ * Intensities: SPECT/PET activity images have noise that grows with the signal (Poisson-like,
+ * relative SD roughly constant), so the walker runs on log(I + ε), ε = 1 % of the box's 99th
+ * percentile (noise then has one scale: a hot organ's inside stays connected, its edge strong);
+ * other images (CT, MR, maps) as they are. `intensity` overrides the choice.
  * The preview (voxels, volume, mean ± SD, %ID/cc, mask) loads into the drawing layer, to be
  * edited and saved like a drawn ROI. Warnings: the object reaches a face of the box that is not
  * the image border (it may continue beyond: paint on more slices or widen the margin); the CG
@@ -25,6 +29,8 @@ export interface ScribbleRequest {
   /** random-walker edge sharpness β on ΔI²/median ΔI² (default 1, as `segment random-walker`) */
   beta?: number;
   marginVoxels?: number;
+  /** "log" (default for SPECT/PET images) or "linear" (default otherwise) */
+  intensity?: "log" | "linear";
 }
 
 export interface ScribbleRoi extends RoiPreview {
@@ -32,6 +38,7 @@ export interface ScribbleRoi extends RoiPreview {
   /** the box that was segmented: first and one-past-last voxel index per axis */
   box: { lo: [number, number, number]; hi: [number, number, number] };
   beta: number;
+  intensity: "log" | "linear";
   iterations: number[];
   converged: boolean;
 }
@@ -113,6 +120,16 @@ export function segmentScribbles(
         sub[q] = x;
         seeds[q] = Math.round(sc.data[v]);
       }
+  const intensity =
+    req.intensity ??
+    (d.source.name === "image" && (d.scan.modality === "SPECT" || d.scan.modality === "PET")
+      ? "log"
+      : "linear");
+  if (intensity === "log") {
+    const sorted = Float64Array.from(sub).sort();
+    const eps = 0.01 * Math.max(sorted[Math.floor(0.99 * (nb - 1))], Number.MIN_VALUE);
+    for (let q = 0; q < nb; q++) sub[q] = Math.log(Math.max(0, sub[q]) + eps);
+  }
   const rw = randomWalker(sub, [bx, by, bz], seeds, { beta });
   const mask = new Uint8Array(nx * ny * nz);
   let faces = false;
@@ -138,6 +155,7 @@ export function segmentScribbles(
     strokes: { object, background },
     box: { lo: lo as [number, number, number], hi: hi as [number, number, number] },
     beta,
+    intensity,
     iterations: rw.iterations,
     converged: rw.converged,
   };

@@ -1,35 +1,28 @@
 /**
  * End-to-end in real headless Chromium (Debian's chromium driven by playwright-core) over the
- * demo study's workspace: the navigator (subjects → scans grouped by modality and time point,
- * filter, first-run hint, no "loading" on the empty viewer); a DCE scan with every map the server
- * lists (switch the overlay to ve and back), colour bar with unit, readout with value + unit +
- * voxel + mm, a voxel curve with fit and AIF; a SPECT scan with decay-corrected %ID/cc vs hours,
- * organ legend, MIP and ROI-mean TACs; figure export (SVG and PNG downloads); an ROI drawn on a
- * SPECT scan saved into the study and measured by the next run; a run streaming progress events
- * as tasks finish. Screenshots of each panel go to /tmp/ws-*.png. EPRSCOPE_WEB_DIST serves another
- * web build (a private one) instead of web/dist. Fails (does not skip) when the browser cannot
- * start, unless EPRSCOPE_SKIP_BROWSER=1.
+ * demo study's workspace (every subject and arm but histology, whose slides slides.e2e.test.ts
+ * opens; set-up in test/helpers/browser.ts): the navigator (subjects → scans grouped by
+ * modality and time point, filter, first-run hint, no "loading" on the empty viewer); a DCE scan
+ * with every map the server lists (switch the overlay to ve and back), colour bar with unit,
+ * readout with value + unit + voxel + mm, a voxel curve with fit and AIF; a SPECT scan with
+ * decay-corrected %ID/cc vs hours, organ legend, MIP and ROI-mean TACs; figure export (SVG and
+ * PNG downloads); an ROI drawn on a SPECT scan saved into the study and measured by the next
+ * run; a run streaming progress events as tasks finish. Screenshots of each panel go to
+ * /tmp/ws-*.png. EPRSCOPE_WEB_DIST serves another web build (a private one) instead of
+ * web/dist. Fails (does not skip) when the browser cannot start, unless EPRSCOPE_SKIP_BROWSER=1.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer } from "../../src/server/app.js";
-import { writeDemoStudy } from "../../src/study/demo/write.js";
-import { ROOT, runCli } from "../helpers/cli.js";
-import { routeWebDist } from "./workstationFixtures.js";
+import { DEMO_ARMS } from "../../src/study/demo/arms/index.js";
+import { frames, openScan, openWorkspace, SKIP_BROWSER, shot, type Workspace } from "../helpers/browser.js";
+import { runCli } from "../helpers/cli.js";
+import { writeDemoSubset } from "../helpers/demoSubset.js";
 
-const skip = process.env.EPRSCOPE_SKIP_BROWSER === "1";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = process.env.EPRSCOPE_SCREENSHOTS ?? "/tmp";
-let browser: Browser;
+let ws: Workspace;
 let page: Page;
-let base: string;
 let dir: string;
-let server: ReturnType<typeof createServer>;
-const shot = (name: string) => join(SHOTS, `ws-${name}.png`);
 /** study.json's label maps before the test draws (scan id → file) */
 const originalLabels = new Map<string, string>();
 
@@ -39,53 +32,24 @@ async function canvasClick(p: Page, fx: number, fy: number): Promise<void> {
   await p.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
 }
 
-async function openScan(p: Page, subject: string, scan: string): Promise<void> {
-  await p.click(`#subjects tr[data-subject='${subject}']`);
-  await p.click(`button[data-scan='${scan}']`);
-  await p.waitForSelector(`body[data-viewer-loaded='${scan}'][data-overlay]`, { timeout: 30_000 });
-  await p.waitForTimeout(300);
-}
-
-describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
+describe.skipIf(SKIP_BROWSER)("browser workspace (headless Chromium)", () => {
   beforeAll(async () => {
-    if (!process.env.EPRSCOPE_WEB_DIST && !existsSync(join(ROOT, "web", "dist", "index.html"))) {
-      const b = spawnSync(process.execPath, [join(ROOT, "scripts", "build-web.mjs")], { encoding: "utf8" });
-      if (b.status !== 0) throw new Error(`web build failed: ${b.stderr}`);
-    }
-    dir = mkdtempSync(join(tmpdir(), "e2e-"));
-    writeDemoStudy(dir);
-    for (const s of JSON.parse(readFileSync(join(dir, "study.json"), "utf8")).scans)
-      if (s.labels) originalLabels.set(s.id, s.labels);
-    expect(runCli(["run", dir, "--no-progress"]).code).toBe(0);
-    server = createServer({ studyDir: dir });
-    base = await server.listen({ port: 0, host: "127.0.0.1" });
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set EPRSCOPE_SKIP_BROWSER=1`,
-      );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-      ],
+    ws = await openWorkspace({
+      prefix: "e2e-",
+      acceptDownloads: true,
+      write: (d) => {
+        // the whole demo but the histology arm (its slides: slides.e2e.test.ts) and the PBPK fits
+        // (no panel shows them): ≈ 45 s + 20 s less in each of the two runs
+        writeDemoSubset(d, { arms: DEMO_ARMS.filter((a) => a.name !== "histology"), pbpk: false });
+        for (const s of JSON.parse(readFileSync(join(d, "study.json"), "utf8")).scans)
+          if (s.labels) originalLabels.set(s.id, s.labels);
+        expect(runCli(["run", d, "--no-progress"]).code).toBe(0);
+      },
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    await routeWebDist(page, process.env.EPRSCOPE_WEB_DIST);
-    await page.goto(`${base}/app/`);
-    await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
-  }, 300_000); // the demo study and its full run (SPECT/CT segmentation, every arm)
+    ({ page, dir } = ws);
+  }, 300_000); // the demo study and its full run (SPECT/CT segmentation, the arms)
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ws?.close();
   });
 
   it("lists the study's subjects by id", async () => {
@@ -194,7 +158,7 @@ describe.skipIf(skip)("browser workspace (headless Chromium)", () => {
     expect(await page.getAttribute("#frame", "max")).toBe("59");
     await page.fill("#frame", "30");
     await page.selectOption("#slice-type", "multiplanar");
-    await page.waitForTimeout(300);
+    await frames(page);
     const multi = await page.locator("#gl").screenshot();
     expect(multi.length).toBeGreaterThan(3 * blank.length);
     await page.selectOption("#slice-type", "axial");

@@ -1,7 +1,8 @@
 /**
  * End-to-end in real headless Chromium (Debian's chromium via playwright-core): the slide panel
- * (OpenSeadragon over the Deep Zoom routes) and the thermometry panel on a demo study with the
- * histology and release arms, the histology of UNP01 and its release analysis run.
+ * (OpenSeadragon over the Deep Zoom routes) and the thermometry panel on a demo study of four
+ * subjects with the histology and release arms (no SPECT/CT or DCE images), the histology of
+ * UNP01 and its release analysis run.
  *  - slide: opened from the navigator's histology scan; the OpenSeadragon canvas draws (pixels
  *    of the section, not a blank canvas); the vessel overlay is green where vessels are and
  *    switching it off changes those pixels to the section's brown DAB; a µm scale bar; the
@@ -9,98 +10,71 @@
  *  - thermometry: ΔT selectable with °C in the colour bar (CEM43 in min), a frame slider with
  *    time, and the ΔT-vs-time curve of a clicked voxel.
  * Screenshots: /tmp/ws-slides.png, /tmp/ws-slides-overlay-off.png, /tmp/ws-thermo.png.
- * The workspace bundle is web/dist (built if missing, as test/web/e2e.test.ts does);
+ * The workspace bundle is web/dist (built if missing; set-up in test/helpers/browser.ts);
  * EPRSCOPE_WEB_DIST points at another build made with base "/app-dev/" (served there).
  * Fails (does not skip) when the browser cannot start, unless EPRSCOPE_SKIP_BROWSER=1.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import fastifyStatic from "@fastify/static";
 import { decode as decodePng } from "fast-png";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planStudy } from "../../src/engine/analyses/index.js";
 import { runTasks } from "../../src/engine/runner.js";
-import { createServer } from "../../src/server/app.js";
 import { openResultStore } from "../../src/store/open.js";
 import { histologyArm } from "../../src/study/demo/arms/histology.js";
 import { releaseArm } from "../../src/study/demo/arms/release.js";
 import { loadStudy } from "../../src/study/load.js";
-import { ROOT } from "../helpers/cli.js";
-import { writeDemoWithArms } from "../helpers/demoArms.js";
+import { frames, openWorkspace, SKIP_BROWSER, shot, type Workspace } from "../helpers/browser.js";
+import { writeDemoSubset } from "../helpers/demoSubset.js";
 
-const skip = process.env.EPRSCOPE_SKIP_BROWSER === "1";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = process.env.EPRSCOPE_SCREENSHOTS ?? "/tmp";
-const WEB = process.env.EPRSCOPE_WEB_DIST;
-const APP = WEB ? "/app-dev/" : "/app/";
 const SLIDE = "UNP01-CD31-tumour_psma";
-let browser: Browser;
+let ws: Workspace;
 let page: Page;
-let server: ReturnType<typeof createServer>;
 
 /** pixels of an element's screenshot */
-async function pixels(p: Page, selector: string): Promise<{ width: number; height: number; rgba: Uint8Array }> {
+async function pixels(
+  p: Page,
+  selector: string,
+): Promise<{ width: number; height: number; rgba: Uint8Array }> {
   const png = decodePng(await p.locator(selector).screenshot());
   const n = png.width * png.height;
   const rgba = new Uint8Array(n * 4);
   for (let i = 0; i < n; i++)
-    for (let c = 0; c < 4; c++) rgba[i * 4 + c] = c < png.channels ? (png.data[i * png.channels + c] as number) : 255;
+    for (let c = 0; c < 4; c++)
+      rgba[i * 4 + c] = c < png.channels ? (png.data[i * png.channels + c] as number) : 255;
   return { width: png.width, height: png.height, rgba };
 }
 
 const isGreen = (d: Uint8Array, i: number) => d[i + 1] > 120 && d[i] < 90 && d[i + 2] < 90;
 const isBrown = (d: Uint8Array, i: number) => d[i] > 90 && d[i] > d[i + 2] + 30 && d[i + 1] < d[i];
 
-describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => {
+describe.skipIf(SKIP_BROWSER)("slide and thermometry panels (headless Chromium)", () => {
   beforeAll(async () => {
-    if (!WEB && !existsSync(join(ROOT, "web", "dist", "index.html"))) {
-      const b = spawnSync(process.execPath, [join(ROOT, "scripts", "build-web.mjs")], { encoding: "utf8" });
-      if (b.status !== 0) throw new Error(`web build failed: ${b.stderr}`);
-    }
-    const dir = mkdtempSync(join(tmpdir(), "e2e-slides-"));
-    writeDemoWithArms(dir, [histologyArm, releaseArm]);
-    const ls = loadStudy(dir);
-    const store = await openResultStore(dir);
-    try {
-      const s = await runTasks(ls, planStudy(ls), store, { only: ["histology/UNP01", "release/UNP01"] });
-      expect(s.failed).toEqual([]);
-    } finally {
-      await store.close();
-    }
-    server = createServer({ studyDir: dir });
-    if (WEB) await server.register(fastifyStatic, { root: WEB, prefix: APP, decorateReply: false });
-    const base = await server.listen({ port: 0, host: "127.0.0.1" });
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set EPRSCOPE_SKIP_BROWSER=1`,
-      );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-      ],
+    ws = await openWorkspace({
+      prefix: "e2e-slides-",
+      webDist: "static",
+      write: async (dir) => {
+        // release needs two subjects per group (its carrier plan); UNP01's files are the full demo's
+        writeDemoSubset(dir, {
+          subjects: ["UNP01", "UNP02", "TNP01", "TNP02"],
+          images: false,
+          arms: [histologyArm, releaseArm],
+        });
+        const ls = loadStudy(dir);
+        const store = await openResultStore(dir);
+        try {
+          const s = await runTasks(ls, planStudy(ls), store, { only: ["histology/UNP01", "release/UNP01"] });
+          expect(s.failed).toEqual([]);
+        } finally {
+          await store.close();
+        }
+      },
+      // element screenshots scroll; keep the sticky header from covering the panels' toolbars
+      style: "header { position: static !important; } #hint { display: none; }",
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(`${base}${APP}`);
-    await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
-    // element screenshots scroll; keep the sticky header from covering the panels' toolbars
-    await page.addStyleTag({ content: "header { position: static !important; } #hint { display: none; }" });
+    page = ws.page;
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ws?.close();
   });
 
   it("the navigator's histology scan opens the slide; the OpenSeadragon canvas draws the section", async () => {
@@ -110,7 +84,7 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
     await page.waitForSelector(`body[data-slide-loaded='${SLIDE}'][data-slide-overlay='vessels:on']`, {
       timeout: 30_000,
     });
-    await page.waitForTimeout(400);
+    await frames(page); // tiles loaded: drawn in OpenSeadragon's next frames
     expect(await page.isVisible("#slides")).toBe(true);
     expect(await page.textContent("#slides-title")).toMatch(/UNP01 · tumour_psma · CD31/);
     const { width, height, rgba } = await pixels(page, "#osd");
@@ -126,14 +100,14 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
     expect(section / (width * height)).toBeGreaterThan(0.3); // the section fills the view (square in a wide box)
     expect(colours.size).toBeGreaterThan(200); // an image, not a flat fill
     expect(green).toBeGreaterThan(2000); // the vessel overlay
-    await page.locator("#slides").screenshot({ path: join(SHOTS, "ws-slides.png") });
+    await page.locator("#slides").screenshot({ path: shot("slides") });
   });
 
   it("switching the overlay off changes the vessel pixels from green to the section's DAB brown", async () => {
     const on = await pixels(page, "#osd");
     await page.uncheck("#slide-overlay-on");
     await page.waitForSelector("body[data-slide-overlay='vessels:off']");
-    await page.waitForTimeout(400);
+    await frames(page);
     const off = await pixels(page, "#osd");
     expect([off.width, off.height]).toEqual([on.width, on.height]);
     let changed = 0;
@@ -151,7 +125,7 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
     expect(changed).toBeGreaterThan(2000);
     expect(greenOff).toBeLessThan(greenOn / 50);
     expect(brownWhereGreen / greenOn).toBeGreaterThan(0.5); // counted vessels are the DAB-positive objects
-    await page.locator("#slides").screenshot({ path: join(SHOTS, "ws-slides-overlay-off.png") });
+    await page.locator("#slides").screenshot({ path: shot("slides-overlay-off") });
     await page.check("#slide-overlay-on");
     await page.waitForSelector("body[data-slide-overlay='vessels:on']");
   });
@@ -163,13 +137,16 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
     expect(before).toBe(200); // 512 px × 2 µm in a ≈ 520 px view: ≈ 2 µm per screen px → 120 px ≈ 240 µm → 200 µm
     await page.click("#slide-zoom-in");
     await page.click("#slide-zoom-in");
-    await page.waitForTimeout(1200);
+    await page.waitForSelector("#slide-scalebar[data-um='50']", { timeout: 10_000 });
+    await page.waitForTimeout(400); // one animationTime more: a zoom still animating would move on
     expect(await bar()).toBe(50); // 4× zoom
     await page.click("#slide-home");
     await page.waitForSelector("#slide-numbers tr[data-parameter='MVD_per_mm2']");
     const mvd = await page.textContent("#slide-numbers tr[data-parameter='MVD_per_mm2']");
     expect(mvd).toMatch(/MVD\s*\d+.*\/mm²/);
-    expect(await page.textContent("#slide-numbers tr[data-parameter='collagen_fraction']")).toMatch(/\d+(\.\d+)? %/);
+    expect(await page.textContent("#slide-numbers tr[data-parameter='collagen_fraction']")).toMatch(
+      /\d+(\.\d+)? %/,
+    );
     // the picker lists the subject's other sections, grouped by tumour, one entry per stain
     const groups = await page.$$eval("#slide-pick optgroup", (g) => g.map((x) => x.getAttribute("label")));
     expect(groups).toContain("UNP01 · tumour_psma");
@@ -185,7 +162,9 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
   });
 
   it("thermometry: ΔT selectable with °C in the colour bar, CEM43 in min, a voxel's ΔT-vs-time curve", async () => {
-    await page.waitForSelector("body[data-thermo-loaded='UNP01-PRF'][data-thermo-map='dT_C']", { timeout: 30_000 });
+    await page.waitForSelector("body[data-thermo-loaded='UNP01-PRF'][data-thermo-map='dT_C']", {
+      timeout: 30_000,
+    });
     const options = await page.$$eval("#thermo-map option", (o) => o.map((x) => x.textContent));
     expect(options).toEqual(["ΔT (°C)", "CEM43 (min)", "Tmax (°C)", "time at 40–43 °C (s)"]);
     expect(await page.textContent("#thermo-colorbar .cb-title")).toMatch(/^ΔT at t = \d+ s \(°C\)$/);
@@ -204,7 +183,7 @@ describe.skipIf(skip)("slide and thermometry panels (headless Chromium)", () => 
     expect(await page.textContent("#thermo-readout")).toMatch(/ΔT -?\d+(\.\d+)? °C · voxel \d+, \d+, \d+/);
     expect(await page.$$eval("#thermo-curve svg path", (p) => p.length)).toBeGreaterThan(1);
     expect(await page.textContent("#thermo-curve")).toMatch(/ΔT \(°C\)/);
-    await page.waitForTimeout(300);
-    await page.locator("#thermo").screenshot({ path: join(SHOTS, "ws-thermo.png") });
+    await frames(page);
+    await page.locator("#thermo").screenshot({ path: shot("thermo") });
   });
 });

@@ -4,6 +4,9 @@
  *  - threshold grow: click the hottest voxel of a SPECT slice as the seed, grow ≥ 40 % of it,
  *    the preview appears in the drawing layer with its statistics (voxels, mm³, mean ± SD,
  *    %ID/cc) at once, saved as an ROI: a new label file referenced from study.json;
+ *  - scribble segmentation: object strokes on the hot spot, background strokes around it, the
+ *    random-walker region previewed with its statistics (saving refused while background strokes
+ *    are in the drawing);
  *  - side by side: a subject's four SPECT time points in linked viewers on one %ID/cc scale
  *    (a click and a scroll move every pane), then two subjects at one time point;
  *  - fusion: SPECT over the CT of the same session, opacity changes the pixels; a scan without
@@ -13,40 +16,28 @@
  *  - the run (Run button) uses them: the DCE results are Tofts (no vp), the panel says so, the
  *    voxel-click curve offers the model choice, `eprscope results` has the grown ROI's %ID/cc,
  *    and the subject's blood PK shows its terminal-phase fit.
- * Screenshots of each panel go to /tmp/ws-*.png. EPRSCOPE_WEB_DIST serves another web build
- * (a private one) instead of web/dist. Fails (does not skip) when the browser cannot start,
- * unless EPRSCOPE_SKIP_BROWSER=1.
+ * The study: the demo's subjects UNP01, UNP02 and TNP01 without the modality arms and PBPK fits
+ * (test/helpers/demoSubset.ts), so that the Run button's run is small; set-up in
+ * test/helpers/browser.ts. Screenshots of each panel go to /tmp/ws-*.png. EPRSCOPE_WEB_DIST
+ * serves another web build (a private one) instead of web/dist. Fails (does not skip) when the
+ * browser cannot start, unless EPRSCOPE_SKIP_BROWSER=1.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decode } from "fast-png";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServer } from "../../src/server/app.js";
-import { writeDemoStudy } from "../../src/study/demo/write.js";
-import { ROOT, runCli } from "../helpers/cli.js";
-import { addCtFor, routeWebDist } from "./workstationFixtures.js";
+import { frames, openScan, openWorkspace, SKIP_BROWSER, shot, type Workspace } from "../helpers/browser.js";
+import { runCli } from "../helpers/cli.js";
+import { writeDemoSubset } from "../helpers/demoSubset.js";
+import { addCtFor } from "./workstationFixtures.js";
 
-const skip = process.env.EPRSCOPE_SKIP_BROWSER === "1";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = process.env.EPRSCOPE_SCREENSHOTS ?? "/tmp";
-const WEB_DIST = process.env.EPRSCOPE_WEB_DIST;
-let browser: Browser;
+let ws: Workspace;
 let page: Page;
-let base: string;
 let dir: string;
-let server: ReturnType<typeof createServer>;
-const shot = (name: string) => join(SHOTS, `ws-${name}.png`);
+/** the hottest point of the grow test's slice (canvas px), where the scribble test paints */
+let hottest = { v: -1, x: 0, y: 0 };
 const studyJson = () => JSON.parse(readFileSync(join(dir, "study.json"), "utf8"));
-
-async function openScan(p: Page, subject: string, scan: string): Promise<void> {
-  await p.click(`#subjects tr[data-subject='${subject}']`);
-  await p.click(`button[data-scan='${scan}']`);
-  await p.waitForSelector(`body[data-viewer-loaded='${scan}'][data-overlay]`, { timeout: 30_000 });
-  await p.waitForTimeout(300);
-}
 
 /** fraction of pixels that differ by more than 8 grey levels in some channel */
 function pixelChange(a: Buffer, b: Buffer): number {
@@ -64,45 +55,23 @@ function pixelChange(a: Buffer, b: Buffer): number {
   return changed / n;
 }
 
-describe.skipIf(skip)("workstation features (headless Chromium)", () => {
+describe.skipIf(SKIP_BROWSER)("workstation features (headless Chromium)", () => {
   beforeAll(async () => {
-    if (!WEB_DIST && !existsSync(join(ROOT, "web", "dist", "index.html"))) {
-      const b = spawnSync(process.execPath, [join(ROOT, "scripts", "build-web.mjs")], { encoding: "utf8" });
-      if (b.status !== 0) throw new Error(`web build failed: ${b.stderr}`);
-    }
-    dir = mkdtempSync(join(tmpdir(), "ws-e2e-"));
-    writeDemoStudy(dir);
-    addCtFor(dir, "UNP01-SPECT-24h"); // the demo's CT of that session, or a fixture CT when it has none
-    server = createServer({ studyDir: dir });
-    base = await server.listen({ port: 0, host: "127.0.0.1" });
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set EPRSCOPE_SKIP_BROWSER=1`,
-      );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-      ],
+    ws = await openWorkspace({
+      prefix: "ws-e2e-",
+      acceptDownloads: true,
+      closeHint: true,
+      write: (d) => {
+        // the subjects the tests open (UNP01: time points, fusion, DCE, blood PK; UNP02: grow;
+        // TNP01: the other group), no modality arms, no PBPK fits: the Run button's run is small
+        writeDemoSubset(d, { subjects: ["UNP01", "UNP02", "TNP01"], pbpk: false });
+        addCtFor(d, "UNP01-SPECT-24h"); // the demo's CT of that session, or a fixture CT when it has none
+      },
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    await routeWebDist(page, WEB_DIST);
-    await page.goto(`${base}/app/`);
-    await page.waitForSelector("body[data-ready='1']", { timeout: 30_000 });
-    await page.click("#hint-close");
+    ({ page, dir } = ws);
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await ws?.close();
   });
 
   it("threshold grow: seed = the hottest clicked voxel, ≥ 40 % region previewed with its statistics, saved as an ROI in study.json", async () => {
@@ -121,6 +90,7 @@ describe.skipIf(skip)("workstation features (headless Chromium)", () => {
         if (m && Number(m[1]) > best.v) best = { v: Number(m[1]), x, y };
       }
     expect(best.v).toBeGreaterThan(0);
+    hottest = best;
     await page.mouse.click(best.x, best.y);
     await page.waitForSelector("body[data-grow-seed]");
     const seed = await page.getAttribute("body", "data-grow-seed");
@@ -160,12 +130,58 @@ describe.skipIf(skip)("workstation features (headless Chromium)", () => {
     await page.locator("#analysis").screenshot({ path: shot("grow") });
   }, 90_000);
 
+  it("scribble segmentation: object strokes on the hot spot, background strokes around it → random-walker region previewed with its statistics", async () => {
+    // the grow test left UNP02-SPECT-24h open with its ROI saved; paint outline strokes
+    await page.uncheck("#roi-filled");
+    const stroke = async (pts: [number, number][]) => {
+      await page.mouse.move(pts[0][0], pts[0][1]);
+      await page.mouse.down();
+      for (const [x, y] of pts.slice(1)) await page.mouse.move(x, y, { steps: 6 });
+      await page.mouse.up();
+    };
+    const { x, y } = hottest;
+    await page.click("#roi-draw");
+    expect(await page.getAttribute("body", "data-drawing")).toBe("draw");
+    await stroke([
+      [x - 4, y],
+      [x + 4, y],
+    ]);
+    await page.click("#roi-background");
+    expect(await page.getAttribute("body", "data-drawing")).toBe("background");
+    const d = 130; // ≈ 7.5 SPECT voxels at this zoom: around the flank tumour, not through it
+    await stroke([
+      [x - d, y - d],
+      [x + d, y - d],
+      [x + d, y + d],
+      [x - d, y + d],
+      [x - d, y - d],
+    ]);
+    // background strokes in the drawing: saving is refused until it is segmented
+    await page.click("#roi-save");
+    await expect.poll(() => page.textContent("#roi-result")).toMatch(/background strokes: segment first/);
+    const before = await page.locator("#gl").screenshot();
+    await page.click("#roi-segment");
+    await page.waitForSelector("body[data-segmented]", { timeout: 60_000 });
+    const n = Number(await page.getAttribute("body", "data-segmented"));
+    expect(n).toBeGreaterThan(1);
+    expect(n).toBeLessThan(36 * 24 * 64 * 0.1); // a lesion/organ, not the body
+    const text = (await page.textContent("#grow-result")) ?? "";
+    expect(text).toMatch(
+      /segmented on image \(random walker, \d+ object \/ \d+ background stroke voxels, box [\d,]+–[\d,]+\) → \d+ voxels, [\d.e+]+ mm³, mean [\d.e+]+ ± [\d.e+]+ Bq\/mL · [\d.]+ ± [\d.]+ %ID\/cc/,
+    );
+    await frames(page, 2);
+    const preview = await page.locator("#gl").screenshot();
+    expect(pixelChange(before, preview)).toBeGreaterThan(0.001); // the region replaced the strokes
+    await page.locator("#glwrap").screenshot({ path: shot("scribble") });
+    await page.check("#roi-filled");
+  }, 90_000);
+
   it("side by side: four SPECT time points linked on one %ID/cc scale, then two subjects at one time point", async () => {
     await page.click("#subjects tr[data-subject='UNP01']");
     await page.click("#scan-tree details[data-group='SPECT · activity'] button.compare-group");
     const ids = ["UNP01-SPECT-4h", "UNP01-SPECT-24h", "UNP01-SPECT-48h", "UNP01-SPECT-96h"];
     await page.waitForSelector(`body[data-compare-loaded='${ids.join(",")}']`, { timeout: 60_000 });
-    await page.waitForTimeout(400);
+    await frames(page);
     expect(await page.getAttribute("body", "data-mode")).toBe("compare");
     const panes = page.locator(".compare-pane:not([hidden])");
     expect(await panes.count()).toBe(4);
@@ -181,7 +197,7 @@ describe.skipIf(skip)("workstation features (headless Chromium)", () => {
     const box = await panes.nth(0).locator("canvas").boundingBox();
     if (!box) throw new Error("no pane");
     await page.mouse.click(box.x + box.width * 0.35, box.y + box.height * 0.6);
-    await page.waitForTimeout(300);
+    await frames(page);
     const mm = await page.$$eval(".compare-pane:not([hidden])", (p) =>
       p.map((x) => x.getAttribute("data-mm")),
     );
@@ -198,7 +214,7 @@ describe.skipIf(skip)("workstation features (headless Chromium)", () => {
     );
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await page.mouse.wheel(0, 300);
-    await page.waitForTimeout(400);
+    await frames(page);
     const k1 = await page.$$eval(".compare-pane:not([hidden])", (p) =>
       p.map((x) => x.getAttribute("data-voxel")),
     );
@@ -212,7 +228,7 @@ describe.skipIf(skip)("workstation features (headless Chromium)", () => {
     await page.waitForSelector("body[data-compare-loaded='UNP01-SPECT-24h,TNP01-SPECT-24h']", {
       timeout: 30_000,
     });
-    await page.waitForTimeout(400);
+    await frames(page);
     expect(
       await page.$$eval(".compare-pane:not([hidden]) .pane-sub", (t) => t.map((x) => x.textContent)),
     ).toEqual(["UNP · SPECT", "TNP · SPECT"]);
@@ -228,19 +244,20 @@ describe.skipIf(skip)("workstation features (headless Chromium)", () => {
     });
     await page.click("#tab-fusion");
     await page.waitForSelector("body[data-fusion='UNP01-SPECT-24h']", { timeout: 30_000 });
-    await page.waitForTimeout(400);
+    await frames(page);
     expect(await page.textContent("#fusion-anatomy")).toMatch(/CT/);
     expect(await page.textContent("#fusion-colorbar")).toMatch(/activity concentration \(Bq\/mL\)/);
     // the whole activity image over the CT (threshold 0), first strong, then faint
     await page.fill("#fusion-min", "0");
     await page.locator("#fusion-min").dispatchEvent("change");
     await page.fill("#fusion-opacity", "0.9");
-    await page.waitForTimeout(300);
+    await page.waitForSelector("body[data-fusion-opacity='0.9']");
+    await frames(page);
     const strong = await page.locator("#fusion-gl").screenshot();
     await page.locator("#viewer").screenshot({ path: shot("fusion") });
     await page.fill("#fusion-opacity", "0.1");
     await page.waitForSelector("body[data-fusion-opacity='0.1']");
-    await page.waitForTimeout(300);
+    await frames(page);
     const faint = await page.locator("#fusion-gl").screenshot();
     expect(pixelChange(strong, faint)).toBeGreaterThan(0.005);
     const box = await page.locator("#fusion-gl").boundingBox();

@@ -144,6 +144,7 @@ export interface ScribbleBody {
   source?: string;
   beta?: number;
   marginVoxels?: number;
+  intensity?: "log" | "linear";
 }
 export type GrowBody = { seed: [number, number, number]; frame?: number; source?: string } & (
   | { mode: "percent"; percent: number }

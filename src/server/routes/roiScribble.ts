@@ -1,5 +1,6 @@
 /**
- * POST /api/scans/:id/rois/scribble { niftiBase64, frame?, source?, beta?, marginVoxels? } — the
+ * POST /api/scans/:id/rois/scribble { niftiBase64, frame?, source?, beta?, marginVoxels?,
+ * intensity? } — the
  * strokes of the drawing layer (1 object, 2 background; NIfTI on the scan's grid, base64) → the
  * random-walker object region's preview (engine/roiScribble: statistics and the mask as NIfTI,
  * base64). Nothing is saved: the workspace saves the region like a drawn ROI. The route only
@@ -17,6 +18,7 @@ const body = z.strictObject({
   source: z.string().min(1).max(120).optional(),
   beta: z.number().gt(0).max(1e4).optional(),
   marginVoxels: z.number().int().min(1).max(256).optional(),
+  intensity: z.enum(["log", "linear"]).optional(),
 });
 
 export function registerRoiScribble({ app, studyDir, volume }: RouteContext): void {
