@@ -473,6 +473,56 @@ describe("simulate transport", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--threads/);
   });
+  it("--scheme rkl2: super-time-stepping agrees with the explicit steps (≤ 1 % of the mean), same for 1 and 2 threads; --super-step-s alone → exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-rkl-"));
+    const n = 12;
+    const sp: [number, number, number] = [0.25, 0.25, 0.25];
+    const mask = new Float32Array(n ** 3);
+    for (let k = 0, v = 0; k < n; k++)
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++, v++) mask[v] = Math.hypot(i - 5.5, j - 5.5, k - 5.5) <= 5.5 ? 1 : 0;
+    writeNifti(join(dir, "mask.nii.gz"), {
+      dims: [n, n, n],
+      spacingMm: sp,
+      affine: identityAffine(sp),
+      data: mask,
+    });
+    const base = [
+      "simulate",
+      "transport",
+      "--mask",
+      join(dir, "mask.nii.gz"),
+      "--size-nm",
+      "20",
+      "--hours",
+      "12",
+      "--reports",
+      "3",
+    ];
+    type T = {
+      mean_conc: number[];
+      rim_mean_conc: number[];
+      scheme: string;
+      steps: number;
+      mass_balance_rel_error: number;
+      rkl?: { rejected: number };
+    };
+    const ex = runCliJson<T>([...base, "--threads", "1"]);
+    const r1 = runCliJson<T>([...base, "--scheme", "rkl2", "--threads", "1"]);
+    const r2 = runCliJson<T>([...base, "--scheme", "rkl2", "--threads", "2"]);
+    expect(ex.scheme).toBe("explicit");
+    expect(r1.scheme).toBe("rkl2");
+    expect(r1.steps).toBeLessThan(ex.steps);
+    expect(r1.mass_balance_rel_error).toBeLessThan(1e-9);
+    r1.mean_conc.forEach((c, i) => {
+      expect(Math.abs(c - ex.mean_conc[i]) / ex.mean_conc[i]).toBeLessThan(0.01);
+      expect(Math.abs(r1.rim_mean_conc[i] - ex.rim_mean_conc[i]) / ex.rim_mean_conc[i]).toBeLessThan(0.01);
+    });
+    expect(r2.mean_conc).toEqual(r1.mean_conc);
+    const bad = runCli([...base, "--super-step-s", "600", "--json"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--scheme rkl2/);
+  });
   it("--help documents the transport options", () => {
     const h = runCli(["simulate", "transport", "--help"]);
     expect(h.stdout).toMatch(/--vascular-map/);

@@ -22,6 +22,15 @@
  * Arrays are allocated through `alloc`, so the engine can put them on SharedArrayBuffers.
  */
 import type { PreparedTransport, TransportStepper } from "./particleTransport.js";
+import {
+  bindingExact,
+  OP,
+  OP_BIND,
+  OP_EXPLICIT,
+  OP_FIRST,
+  OP_STAGE,
+  type RklBackend,
+} from "./superTimeStep.js";
 
 /** doubles per cell record (one 64-byte cache line): fxa, fxb, fya, fyb, fza, fzb, a, k/φ */
 export const REC = 8;
@@ -63,6 +72,13 @@ export interface GridKernel {
   /** free concentration, double-buffered, padded voxel order */
   c0: Float64Array;
   c1: Float64Array;
+  /**
+   * scheme rkl2 only (else empty): third stage buffer (padded voxel order), L(Y₀) per cell, and
+   * per z-plane the negative values written by the last rkl2 op
+   */
+  c2: Float64Array;
+  m0: Float64Array;
+  negs: Float64Array;
   voxelOfCell: Int32Array;
 }
 
@@ -132,6 +148,9 @@ export function buildGridKernel(p: PreparedTransport, alloc: Alloc = heapAlloc):
     ext: f64(p.ext.length),
     c0: f64(len),
     c1: f64(len),
+    c2: f64(p.scheme === "rkl2" ? len : 0),
+    m0: f64(p.scheme === "rkl2" ? n : 0),
+    negs: f64(p.scheme === "rkl2" ? nz : 0),
     voxelOfCell,
   };
   k.bca.set(p.bca);
@@ -341,14 +360,14 @@ export function reducePartials(k: GridKernel, p: Float64Array, slot: number, sum
   sums[3] = s3;
 }
 
-/** the fields of buffer `parity` in cell order */
+/** the fields of buffer `parity` (0: c0, 1: c1, 2: c2) in cell order */
 export function gridFields(
   k: GridKernel,
-  parity: 0 | 1,
+  parity: number,
   free: Float64Array,
   bound: Float64Array,
 ): { free: Float64Array; bound: Float64Array } {
-  const c = parity === 0 ? k.c0 : k.c1;
+  const c = gridBuffer(k, parity);
   const vc = k.voxelOfCell;
   for (let i = 0; i < k.n; i++) {
     free[i] = c[vc[i] + k.pad];
@@ -389,4 +408,223 @@ export function gridStepper(k: GridKernel): TransportStepper {
     },
     fields: () => gridFields(k, parity, free, bound),
   };
+}
+
+/** free-concentration buffer i (0: c0, 1: c1, 2: c2) */
+export function gridBuffer(k: GridKernel, i: number): Float64Array {
+  return i === 0 ? k.c0 : i === 1 ? k.c1 : k.c2;
+}
+
+/**
+ * Exact binding exchange (superTimeStep.ts bindingExact) over h for the cells of z-planes
+ * [z0, z1), in place on buffer `buf` and the bound amounts; negatives per plane into k.negs.
+ */
+export function bindPlanes(k: GridKernel, z0: number, z1: number, h: number, buf: number): void {
+  const { pad, planeCells, b, voxelOfCell, kon, koff, negs } = k;
+  const y = gridBuffer(k, buf);
+  const tmp = new Float64Array(2);
+  for (let z = z0; z < z1; z++) {
+    let neg = 0;
+    const e = planeCells[z + 1];
+    for (let c = planeCells[z]; c < e; c++) {
+      const q = voxelOfCell[c] + pad;
+      bindingExact(y[q], b[c], kon, koff, h, tmp);
+      if (tmp[0] < 0 || tmp[1] < 0) neg++;
+      y[q] = tmp[0];
+      b[c] = tmp[1];
+    }
+    negs[z] = neg;
+  }
+}
+
+/**
+ * One RKL2 stage (superTimeStep.ts) on z-planes [z0, z1): the fluxes of buffer `in` with the
+ * traversal of advancePlanes (same face arithmetic), L = −d/V + a·Cp − (k/φ + k_L)·c per cell, and
+ *   first (OP_FIRST): out = in + coef·L (and L → m0 when writeM0),
+ *   stage (OP_STAGE): out = μ·in + ν·prev + w₀·y0 + μ̃τ·L + γ̃τ·m0;
+ * per plane [V·Σ(a·Cp − k/φ·c), V·Σ k_L·c, surface out, surface in] of L(in) into partials, the
+ * negative values of out into k.negs.
+ */
+export function rklPlanes(
+  k: GridKernel,
+  s: GridScratch,
+  z0: number,
+  z1: number,
+  ops: Float64Array,
+  op: number,
+  partials: Float64Array,
+  slot: number,
+): void {
+  const { nx, ny, pad, kind, rowLo, rowHi, planeFace, planeCells, rec, bca, bcb, ext, m0, kl, negs } = k;
+  const { ybuf, zbuf } = s;
+  const lymph = k.hasLymph;
+  const r0 = OP * op;
+  const first = ops[r0] === OP_FIRST;
+  const coef = ops[r0 + 1];
+  const mu = ops[r0 + 1];
+  const nu = ops[r0 + 2];
+  const w0 = ops[r0 + 3];
+  const muT = ops[r0 + 4];
+  const gamT = ops[r0 + 5];
+  const cin = gridBuffer(k, first ? ops[r0 + 2] : ops[r0 + 6]);
+  const cout = gridBuffer(k, first ? ops[r0 + 3] : ops[r0 + 9]);
+  const yprev = first ? cin : gridBuffer(k, ops[r0 + 7]);
+  const y0 = first ? cin : gridBuffer(k, ops[r0 + 8]);
+  const writeM0 = first && ops[r0 + 4] !== 0;
+  const cp = first ? ops[r0 + 5] : ops[r0 + 10];
+  const nxy = nx * ny;
+  const negInvV = -k.invV;
+  const slotBase = slot * k.nz * 4;
+  if (z0 >= z1) return;
+  if (z0 > 0) {
+    let o = REC * planeCells[z0 - 1];
+    for (let y = 0; y < ny; y++) {
+      const r = y + ny * (z0 - 1);
+      const base = nx * r;
+      const hi = rowHi[r];
+      for (let x = rowLo[r]; x < hi; x++) {
+        const v = base + x;
+        if (kind[v] === 0) {
+          zbuf[x + nx * y] = 0;
+          continue;
+        }
+        const q = v + pad;
+        zbuf[x + nx * y] = rec[o + 4] * cin[q] - rec[o + 5] * cin[q + nxy];
+        o += REC;
+      }
+    }
+  }
+  let c = planeCells[z0];
+  let o = REC * c;
+  for (let z = z0; z < z1; z++) {
+    let src = 0;
+    let lym = 0;
+    let out = 0;
+    let inn = 0;
+    let neg = 0;
+    let bf = planeFace[z];
+    for (let y = 0; y < ny; y++) {
+      const r = y + ny * z;
+      const lo = rowLo[r];
+      const hi = rowHi[r];
+      if (lo >= hi) continue;
+      const py = nx * y;
+      const ylo = y > 0 ? rowLo[r - 1] : nx;
+      const yhi = y > 0 ? rowHi[r - 1] : nx;
+      if (lo < ylo || hi > yhi) zeroOutside(ybuf, 0, lo, hi, ylo, yhi);
+      const zlo = z > 0 ? rowLo[r - ny] : nx;
+      const zhi = z > 0 ? rowHi[r - ny] : nx;
+      if (lo < zlo || hi > zhi) zeroOutside(zbuf, py, lo, hi, zlo, zhi);
+      const base = nx * r;
+      let fx = 0;
+      for (let x = lo; x < hi; x++) {
+        const v = base + x;
+        const kv = kind[v];
+        if (kv === 0) {
+          fx = 0;
+          ybuf[x] = 0;
+          zbuf[py + x] = 0;
+          continue;
+        }
+        const q = v + pad;
+        const cv = cin[q];
+        let d = 0;
+        d -= zbuf[py + x];
+        d -= ybuf[x];
+        d -= fx;
+        fx = rec[o] * cv - rec[o + 1] * cin[q + 1];
+        const fy = rec[o + 2] * cv - rec[o + 3] * cin[q + nx];
+        const fz = rec[o + 4] * cv - rec[o + 5] * cin[q + nxy];
+        d += fx;
+        d += fy;
+        d += fz;
+        ybuf[x] = fy;
+        zbuf[py + x] = fz;
+        if (kv > 1) {
+          const end = bf + kv - 1;
+          for (; bf < end; bf++) {
+            const flux = bca[bf] * cv - bcb[bf] * ext[bf];
+            d += flux;
+            out += flux;
+            if (flux < 0) inn -= flux;
+          }
+        }
+        const sr = rec[o + R_A] * cp - rec[o + R_KB] * cv;
+        src += sr;
+        let lv = negInvV * d + sr;
+        if (lymph) {
+          const ly = kl[c] * cv;
+          lym += ly;
+          lv -= ly;
+        }
+        let yn: number;
+        if (first) {
+          if (writeM0) m0[c] = lv;
+          yn = cv + coef * lv;
+        } else yn = mu * cv + nu * yprev[q] + w0 * y0[q] + muT * lv + gamT * m0[c];
+        if (yn < 0) neg++;
+        cout[q] = yn;
+        c++;
+        o += REC;
+      }
+    }
+    const po = slotBase + 4 * z;
+    partials[po] = k.vol * src;
+    partials[po + 1] = k.vol * lym;
+    partials[po + 2] = out;
+    partials[po + 3] = inn;
+    negs[z] = neg;
+  }
+}
+
+/** operation `op` of an op list (superTimeStep.ts OP_*) on z-planes [z0, z1), sums into slot */
+export function gridRunOp(
+  k: GridKernel,
+  s: GridScratch,
+  z0: number,
+  z1: number,
+  ops: Float64Array,
+  op: number,
+  partials: Float64Array,
+  slot: number,
+): void {
+  const r = OP * op;
+  const type = ops[r];
+  if (type === OP_EXPLICIT)
+    advancePlanes(k, s, z0, z1, ops[r + 1], ops[r + 2], ops[r + 3] === 0 ? 0 : 1, partials, slot);
+  else if (type === OP_BIND) {
+    bindPlanes(k, z0, z1, ops[r + 1], ops[r + 2]);
+    partials.fill(0, slot * k.nz * 4 + 4 * z0, slot * k.nz * 4 + 4 * z1);
+  } else if (type === OP_FIRST || type === OP_STAGE) rklPlanes(k, s, z0, z1, ops, op, partials, slot);
+  else throw new RangeError(`unknown transport op ${type}`);
+}
+
+/** the structured kernel as a serial backend of the rkl2 driver (superTimeStep.ts rkl2Run) */
+export function gridRklBackend(k: GridKernel): RklBackend {
+  const scratch = gridScratch(k);
+  const free = new Float64Array(k.n);
+  const bound = new Float64Array(k.n);
+  const partials = new Float64Array(4 * k.nz);
+  const one = new Float64Array(4);
+  let sums = new Float64Array(16);
+  return {
+    run(ops, count) {
+      if (sums.length < 4 * count + 1) sums = new Float64Array(4 * count + 1);
+      for (let i = 0; i < count; i++) {
+        gridRunOp(k, scratch, 0, k.nz, ops, i, partials, 0);
+        reducePartials(k, partials, 0, one);
+        sums.set(one, 4 * i);
+      }
+      sums[4 * count] = negatives(k);
+      return sums;
+    },
+    fields: (buf) => gridFields(k, buf, free, bound),
+  };
+}
+
+/** negative values written by the last rkl2 op (sum of k.negs over the planes) */
+export function negatives(k: GridKernel): number {
+  let s = 0;
+  for (let z = 0; z < k.nz; z++) s += k.negs[z];
+  return s;
 }

@@ -25,8 +25,9 @@
 import { InputError } from "../errors.js";
 import { bernoulli } from "./extravasation.js";
 import type { FvMesh } from "./fvMesh.js";
-import { buildGridKernel, type GridKernel, gridStepper } from "./gridKernel.js";
+import { buildGridKernel, type GridKernel, gridRklBackend, gridStepper } from "./gridKernel.js";
 import { type CellField, cellField } from "./ifpSolver.js";
+import { genericRklBackend, type RklPlan, type RklStats, rkl2Run, runSync } from "./superTimeStep.js";
 
 export interface TransportProblem {
   mesh: FvMesh;
@@ -69,6 +70,18 @@ export interface TransportProblem {
    * lists; the reference path) or "grid" (structured; an error for a mesh that is not a grid)
    */
   kernel?: "auto" | "generic" | "grid";
+  /**
+   * time integration of the transport operator: "explicit" (default; forward Euler at the
+   * positivity limit, local terms backward Euler in the same step) or "rkl2" (super-time-stepping,
+   * superTimeStep.ts: RKL2 super-steps, local terms exact, Strang-split)
+   */
+  scheme?: "explicit" | "rkl2";
+  /** rkl2: stages per super-step (sets the target super-step to the stability bound of s stages) */
+  stages?: number;
+  /** rkl2: target super-step, s (default 3600); report intervals are covered by super-steps */
+  superStepS?: number;
+  /** rkl2: grow the super-steps from one explicit step at t = 0 (τ ≤ 0.5·t; default true) */
+  startupRamp?: boolean;
 }
 
 export interface TransportReport {
@@ -98,6 +111,9 @@ export interface TransportSolution {
   kernel: "generic" | "grid";
   /** threads that advanced the cells (1 here; engine/transport runs the grid kernel on workers) */
   threads: number;
+  scheme: "explicit" | "rkl2";
+  /** rkl2: super-steps, rejections (negative cells → halved), sweeps; steps = accepted super-steps */
+  rkl?: RklStats;
 }
 
 /** validated problem data and face coefficients, shared by every step kernel */
@@ -125,6 +141,9 @@ export interface PreparedTransport {
   b: Float64Array;
   rimFraction: number;
   keepFields: boolean;
+  scheme: "explicit" | "rkl2";
+  /** rkl2 schedule parameters (null for the explicit scheme) */
+  rkl: RklPlan | null;
 }
 
 export function prepareTransport(prob: TransportProblem): PreparedTransport {
@@ -188,6 +207,7 @@ export function prepareTransport(prob: TransportProblem): PreparedTransport {
   const ca = new Float64Array(nf);
   const cb = new Float64Array(nf);
   const out = new Float64Array(n); // Σ outgoing coefficients per cell (positivity limit)
+  const inc = new Float64Array(n); // Σ incoming coefficients per cell (Gershgorin radius)
   const coef = (area: number, dist: number, q: number): [number, number] => {
     const u = (RF * q) / area;
     if (D === 0) return [area * Math.max(u, 0), area * Math.max(-u, 0)];
@@ -199,6 +219,8 @@ export function prepareTransport(prob: TransportProblem): PreparedTransport {
     [ca[f], cb[f]] = coef(m.faceAreaCm2[f], m.faceDistCm[f], flow[f]);
     out[m.faceA[f]] += ca[f];
     out[m.faceB[f]] += cb[f];
+    inc[m.faceA[f]] += cb[f];
+    inc[m.faceB[f]] += ca[f];
   }
   const bca = new Float64Array(nb);
   const bcb = new Float64Array(nb);
@@ -211,6 +233,36 @@ export function prepareTransport(prob: TransportProblem): PreparedTransport {
   const safety = prob.safety ?? 0.9;
   let dtMax = Math.min(safety * dtStable, prob.maxDtS ?? Number.POSITIVE_INFINITY);
   if (!Number.isFinite(dtMax)) dtMax = times[times.length - 1] / 100;
+  const scheme = prob.scheme ?? "explicit";
+  if (scheme !== "explicit" && scheme !== "rkl2")
+    throw new InputError({ field: "scheme", value: scheme, expected: '"explicit" or "rkl2"' });
+  let rkl: RklPlan | null = null;
+  if (scheme === "rkl2") {
+    // L = transport + source − (k/φ + k_L)·c: forward-Euler stability step 2/ρ(L),
+    // ρ ≤ max_i (Σout_i + Σin_i)/V_i + κ_i (Gershgorin); positivity limit 1/(Σout_i/V_i + κ_i)
+    let rho = 0;
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const kap = kb[i] + kl[i];
+      rho = Math.max(rho, (out[i] + inc[i]) / m.volumeCm3[i] + kap);
+      pos = Math.max(pos, out[i] / m.volumeCm3[i] + kap);
+    }
+    const dtE = rho > 0 ? 2 / rho : Number.POSITIVE_INFINITY;
+    const dtEuler = Math.min(pos > 0 ? safety / pos : dtMax, prob.maxDtS ?? Number.POSITIVE_INFINITY);
+    const st = prob.stages;
+    if (st !== undefined && !(Number.isInteger(st) && st >= 2))
+      throw new InputError({ field: "stages", value: st, expected: "an integer ≥ 2" });
+    const sup = prob.superStepS;
+    if (sup !== undefined && !(sup > 0))
+      throw new InputError({ field: "superStepS", value: sup, expected: "a super-step > 0 s" });
+    let tauTarget = Math.min(
+      sup ?? (st === undefined ? 3600 : Number.POSITIVE_INFINITY),
+      st === undefined ? Number.POSITIVE_INFINITY : (safety * dtE * (st * st + st - 2)) / 4,
+      prob.maxDtS ?? Number.POSITIVE_INFINITY,
+    );
+    if (!Number.isFinite(tauTarget)) tauTarget = times[times.length - 1];
+    rkl = { tauTargetS: tauTarget, dtE, safety, dtEuler, startupRamp: prob.startupRamp ?? true };
+  }
   const c = new Float64Array(n);
   const b = new Float64Array(n);
   if (prob.initialFree) c.set(cellField(prob.initialFree, n, "initialFree"));
@@ -235,6 +287,8 @@ export function prepareTransport(prob: TransportProblem): PreparedTransport {
     b,
     rimFraction: prob.rimFraction ?? 1 / 3,
     keepFields: !!prob.keepFields,
+    scheme,
+    rkl,
   };
 }
 
@@ -310,6 +364,14 @@ export class TransportLedger {
     this.steps++;
   }
 
+  /** amounts (already integrated over their step) of one rkl2 operation; no step counted */
+  bookAmounts(src: number, lym: number, out: number, inn: number): void {
+    this.cumSrc += src;
+    this.cumLym += lym;
+    this.cumOut += out;
+    this.grossIn += inn + Math.max(src, 0);
+  }
+
   /** the report at time tr (report index ri) from the current fields, cell order */
   report(ri: number, tr: number, c: Float64Array, b: Float64Array): void {
     const p = this.p;
@@ -365,15 +427,17 @@ export class TransportLedger {
       this.fields.push({ timeS: tr, free: Float64Array.from(c), bound: Float64Array.from(b) });
   }
 
-  solution(kernel: "generic" | "grid", threads: number): TransportSolution {
+  solution(kernel: "generic" | "grid", threads: number, rkl?: RklStats): TransportSolution {
     return {
       reports: this.reports,
       fields: this.fields,
-      dtS: this.p.dtMax,
-      steps: this.steps,
+      dtS: rkl ? rkl.maxTauS : this.p.dtMax,
+      steps: rkl ? rkl.superSteps : this.steps,
       maxBalanceRelError: this.maxBal,
       kernel,
       threads,
+      scheme: rkl ? "rkl2" : "explicit",
+      ...(rkl ? { rkl } : {}),
     };
   }
 }
@@ -472,6 +536,11 @@ export function solveTransport(prob: TransportProblem): TransportSolution {
 
 /** the serial solve of a prepared problem with the structured kernel `grid`, or generic (null) */
 export function solvePrepared(p: PreparedTransport, grid: GridKernel | null): TransportSolution {
+  if (p.rkl) {
+    const ledger = new TransportLedger(p);
+    const stats = runSync(rkl2Run(p, p.rkl, ledger), grid ? gridRklBackend(grid) : genericRklBackend(p));
+    return ledger.solution(grid ? "grid" : "generic", 1, stats);
+  }
   const stepper = grid ? gridStepper(grid) : genericStepper(p);
   const ledger = new TransportLedger(p);
   const sums = new Float64Array(4);

@@ -55,6 +55,10 @@ export interface TumourTransportInput {
   konPerH?: number;
   koffPerH?: number;
   keepFields?: boolean;
+  /** time integration of the transport solve (particleTransport.ts): "explicit" (default) or "rkl2" */
+  scheme?: TransportProblem["scheme"];
+  /** rkl2: target super-step, s (default 3600) */
+  superStepS?: number;
 }
 
 export interface TumourTransportResult {
@@ -160,6 +164,8 @@ export function tumourTransportProblem(p: TumourTransportInput): {
       plasma: (tS) => plasmaH(tS / 3600),
       reportTimesS: p.reportTimesH.map((t) => t * 3600),
       keepFields: p.keepFields,
+      scheme: p.scheme,
+      superStepS: p.superStepS,
     },
     parameters: {
       diffusion_cm2_per_s: d0,

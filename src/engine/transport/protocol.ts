@@ -1,10 +1,11 @@
 /**
  * Shared-memory protocol between engine/transport/threaded.ts (main thread) and
- * engine/workers/transportWorker.ts: one Int32 control block, a step schedule (dt, Cp per step)
- * and per-step, per-plane sums, all on SharedArrayBuffers; the kernel arrays (core gridKernel.ts)
- * too. Main writes a chunk of steps and bumps GEN; every worker advances its slab of z-planes
- * step by step, meeting the others at a barrier after each step (the next step reads the
- * neighbours' new planes), then adds 1 to DONE. QUIT ends the workers.
+ * engine/workers/transportWorker.ts: one Int32 control block, a schedule of operations (records of
+ * OP doubles, core superTimeStep.ts: explicit steps, RKL2 stages, binding steps) and per-op,
+ * per-plane sums, all on SharedArrayBuffers; the kernel arrays (core gridKernel.ts) too. Main
+ * writes a chunk of ops and bumps GEN; every worker runs each op on its slab of z-planes
+ * (gridRunOp), meeting the others at a barrier after each op (the next op reads the neighbours'
+ * new planes), then adds 1 to DONE. QUIT ends the workers.
  */
 import type { GridKernel } from "../../core/transport/gridKernel.js";
 
@@ -14,9 +15,9 @@ export const CTRL = {
   GEN: 0,
   /** command: RUN or QUIT */
   CMD: 1,
-  /** steps in this chunk */
+  /** ops in this chunk */
   NSTEPS: 2,
-  /** buffer of the current free field (0: c0, 1: c1) at the start of the chunk */
+  /** unused (the buffers are named in each op) */
   PARITY: 3,
   /** barrier: arrivals and generation */
   BAR_COUNT: 4,
@@ -31,15 +32,15 @@ export const CTRL = {
 export const CMD_RUN = 1;
 export const CMD_QUIT = 2;
 
-/** steps per chunk (schedule and sums buffers) */
+/** ops per chunk (schedule and sums buffers) */
 export const CHUNK_STEPS = 1024;
 
 export interface TransportWorkerData {
   kernel: GridKernel;
   ctrl: Int32Array;
-  /** [dt, cp] per step of the chunk */
+  /** OP doubles per op of the chunk (superTimeStep.ts op records) */
   schedule: Float64Array;
-  /** per step of the chunk, per plane, [src, lym, out, in] (slot = step in chunk) */
+  /** per op of the chunk, per plane, [src, lym, out, in] (slot = op in chunk) */
   partials: Float64Array;
   /** this worker's planes [z0, z1) */
   z0: number;

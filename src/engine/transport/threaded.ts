@@ -2,12 +2,14 @@
  * Particle transport (core/transport/particleTransport.ts) on worker threads: for a grid mesh the
  * structured kernel (core/transport/gridKernel.ts) is built on SharedArrayBuffers, the z-planes
  * are split into one slab per worker (about equal cell counts), and every worker advances its
- * slab step by step with an Atomics barrier after each step (protocol.ts;
+ * slab op by op with an Atomics barrier after each op (protocol.ts;
  * engine/workers/transportWorker.js). This thread keeps the time stepping and the booking: it
- * writes each chunk's schedule (dt, Cp(t + dt); the same intervalSteps schedule as the serial
- * solve), waits for the workers, then adds the per-plane sums over the planes in order and books
- * them step by step (TransportLedger) — so the result is identical, bit for bit, to the serial
- * solve with the structured kernel, for any number of threads. Sphere meshes, threads = 1 or
+ * writes each chunk's ops — explicit steps (dt, Cp(t + dt); the same intervalSteps schedule as the
+ * serial solve) or, for scheme "rkl2", the batches of the core driver (superTimeStep.ts rkl2Run:
+ * RKL2 stages, binding steps, rejections decided here from the workers' negative counts) — waits
+ * for the workers, then adds the per-plane sums over the planes in order and books them
+ * (TransportLedger) — so the result is identical, bit for bit, to the serial solve with the
+ * structured kernel, for any number of threads. Sphere meshes, threads = 1 or
  * a single z-plane run serially on this thread, and so does everything when no worker can be
  * started (see workerEntry).
  * Worker file: the compiled engine/workers/transportWorker.js next to this module (dist/); from
@@ -22,6 +24,7 @@ import {
   type Alloc,
   buildGridKernel,
   gridFields,
+  negatives,
   planeSlabs,
   reducePartials,
 } from "../../core/transport/gridKernel.js";
@@ -35,6 +38,7 @@ import {
   type TransportProblem,
   type TransportSolution,
 } from "../../core/transport/particleTransport.js";
+import { OP, OP_EXPLICIT, type RklReply, rkl2Run } from "../../core/transport/superTimeStep.js";
 import { CHUNK_STEPS, CMD_QUIT, CMD_RUN, CTRL, type TransportWorkerData } from "./protocol.js";
 
 export interface TransportThreadOptions {
@@ -120,7 +124,7 @@ export async function solveTransportThreaded(
   if (slabs.length < 2) return serial();
   const W = slabs.length;
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.LENGTH));
-  const schedule = new Float64Array(new SharedArrayBuffer(8 * 2 * CHUNK_STEPS));
+  const schedule = new Float64Array(new SharedArrayBuffer(8 * OP * CHUNK_STEPS));
   const partials = new Float64Array(new SharedArrayBuffer(8 * 4 * k.nz * CHUNK_STEPS));
   const workers = slabs.map(([z0, z1]) =>
     startWorker(entry, { kernel: k, ctrl, schedule, partials, z0, z1, workers: W }),
@@ -144,10 +148,9 @@ export async function solveTransportThreaded(
   const signal = opts.signal;
   const onAbort = () => wake?.();
   signal?.addEventListener("abort", onAbort);
-  /** run `count` steps of the schedule on the workers */
-  const runChunk = async (count: number, parity: 0 | 1) => {
+  /** run `count` ops of the schedule on the workers */
+  const runChunk = async (count: number) => {
     Atomics.store(ctrl, CTRL.NSTEPS, count);
-    Atomics.store(ctrl, CTRL.PARITY, parity);
     Atomics.store(ctrl, CTRL.DONE, 0);
     Atomics.store(ctrl, CTRL.CMD, CMD_RUN);
     Atomics.add(ctrl, CTRL.GEN, 1);
@@ -175,6 +178,35 @@ export async function solveTransportThreaded(
     const free = new Float64Array(p.n);
     const bound = new Float64Array(p.n);
     const tEnd = p.times[p.times.length - 1];
+    if (p.rkl) {
+      const gen = rkl2Run(p, p.rkl, ledger);
+      let sumsOut = new Float64Array(4 * CHUNK_STEPS + 1);
+      let r = gen.next(sumsOut);
+      while (!r.done) {
+        const q = r.value;
+        let reply: RklReply;
+        if (q.kind === "fields") {
+          // the driver asks for the fields at each report time, in order
+          opts.onProgress?.(p.times[ledger.reports.length], tEnd);
+          reply = gridFields(k, q.buf, free, bound);
+        } else {
+          if (sumsOut.length < 4 * q.count + 1) sumsOut = new Float64Array(4 * q.count + 1);
+          for (let o0 = 0; o0 < q.count; o0 += CHUNK_STEPS) {
+            const cnt = Math.min(CHUNK_STEPS, q.count - o0);
+            schedule.set(q.ops.subarray(OP * o0, OP * (o0 + cnt)));
+            await runChunk(cnt);
+            for (let i = 0; i < cnt; i++) {
+              reducePartials(k, partials, i, sums);
+              sumsOut.set(sums, 4 * (o0 + i));
+            }
+          }
+          sumsOut[4 * q.count] = negatives(k);
+          reply = sumsOut;
+        }
+        r = gen.next(reply);
+      }
+      return ledger.solution("grid", W, r.value);
+    }
     let parity: 0 | 1 = 0;
     let t = 0;
     for (let ri = 0; ri < p.times.length; ri++) {
@@ -183,12 +215,16 @@ export async function solveTransportThreaded(
         const s = intervalSteps(t, tr, p.dtMax, dts);
         if (s.count === 0) break;
         let tc = t;
+        let par = parity;
         for (let i = 0; i < s.count; i++) {
-          schedule[2 * i] = dts[i];
-          schedule[2 * i + 1] = plasmaAt(p.plasma, tc + dts[i]);
+          schedule[OP * i] = OP_EXPLICIT;
+          schedule[OP * i + 1] = dts[i];
+          schedule[OP * i + 2] = plasmaAt(p.plasma, tc + dts[i]);
+          schedule[OP * i + 3] = par;
+          par = par === 0 ? 1 : 0;
           tc += dts[i];
         }
-        await runChunk(s.count, parity);
+        await runChunk(s.count);
         for (let i = 0; i < s.count; i++) {
           reducePartials(k, partials, i, sums);
           ledger.book(dts[i], sums[0], sums[1], sums[2], sums[3]);

@@ -1,10 +1,11 @@
 /**
- * Worker thread of engine/transport/threaded.ts: advances one slab of z-planes of the structured
- * transport kernel (core/transport/gridKernel.ts advancePlanes) for every step of a chunk, with a
- * barrier after each step (protocol.ts). All data live on SharedArrayBuffers; nothing is copied.
+ * Worker thread of engine/transport/threaded.ts: runs every op of a chunk (explicit step, RKL2
+ * stage, binding step: core/transport/gridKernel.ts gridRunOp) on one slab of z-planes of the
+ * structured transport kernel, with a barrier after each op (protocol.ts). All data live on
+ * SharedArrayBuffers; nothing is copied.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { advancePlanes, gridScratch } from "../../core/transport/gridKernel.js";
+import { gridRunOp, gridScratch } from "../../core/transport/gridKernel.js";
 import { barrier, CMD_QUIT, CTRL, type TransportWorkerData } from "../transport/protocol.js";
 
 const d = workerData as TransportWorkerData;
@@ -16,12 +17,10 @@ for (;;) {
   gen = Atomics.load(ctrl, CTRL.GEN);
   if (Atomics.load(ctrl, CTRL.CMD) === CMD_QUIT) break;
   const steps = Atomics.load(ctrl, CTRL.NSTEPS);
-  let parity = Atomics.load(ctrl, CTRL.PARITY) as 0 | 1;
   try {
     for (let s = 0; s < steps; s++) {
-      advancePlanes(kernel, scratch, z0, z1, schedule[2 * s], schedule[2 * s + 1], parity, partials, s);
+      gridRunOp(kernel, scratch, z0, z1, schedule, s, partials, s);
       barrier(ctrl, workers);
-      parity = parity === 0 ? 1 : 0;
     }
   } catch (e) {
     // the other workers are stuck at the barrier: the main thread terminates them
