@@ -19,6 +19,7 @@ import { signalToConcentration } from "../core/mri/spgr.js";
 import { decayFactor } from "../core/nuclide/decay.js";
 import { getNuclide } from "../core/nuclide/nuclides.js";
 import { DceModel } from "../core/perfusion/dceModel.js";
+import { type DceModelName, MODEL_PARAMETERS } from "../core/perfusion/models.js";
 import { convert } from "../core/units/units.js";
 import { readPlasmaAif } from "../io/aif.js";
 import type { Scan, Study } from "../study/schema.js";
@@ -53,6 +54,8 @@ export interface VoxelCurve {
   aif?: CurveSeries;
   /** fitted parameters (DCE) */
   params?: Record<string, number | null>;
+  /** the DCE model of the fit: the scan's configured acquisition.model, as the dce analysis uses */
+  model?: DceModelName;
   /** "ok", or why the values are not in the usual unit / the fit failed */
   status: string;
   /** scan ids of the points (activity curves) */
@@ -186,7 +189,14 @@ function dceCurve(
     });
   const hct = Number(a.hematocrit ?? 0.42);
   const { timeS: t, cp } = readPlasmaAif(aifPath, hct);
-  const fit = new DceModel("etofts", t, cp).fit(conc, { fitDelay: true });
+  const model = String(a.model ?? "etofts") as DceModelName;
+  if (!(model in MODEL_PARAMETERS))
+    throw new InputError({
+      field: `scans[${scan.id}].acquisition.model`,
+      value: a.model,
+      expected: `one of ${Object.keys(MODEL_PARAMETERS).join(", ")}`,
+    });
+  const fit = new DceModel(model, t, cp).fit(conc, { fitDelay: true });
   const p = fit.params;
   const timeS = Array.from(t);
   const values = Array.from(conc);
@@ -207,6 +217,7 @@ function dceCurve(
       Object.entries(p).map(([k, v]) => [k, typeof v === "number" && Number.isFinite(v) ? v : null]),
     ),
     status: fit.status,
+    model,
   };
 }
 

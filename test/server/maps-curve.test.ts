@@ -5,7 +5,7 @@
  * (relative tolerance 1e-9), and the ROI-mean curve equals the imaging analysis' %ID/cc rows
  * (another code path, 1e-9). DCE curves stay mM vs s and carry the AIF and residuals.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,6 +76,16 @@ describe("curves in consistent units", () => {
     expect(Math.max(...c.aif.values)).toBeGreaterThan(1); // a plasma bolus peaks at several mM
     c.residuals.forEach((r: number, n: number) => expect(r).toBeCloseTo(c.values[n] - c.fitted[n], 12));
     expect(c.label).toMatch(/Ktrans/);
+    expect(c.model).toBe("etofts"); // the demo's configured model
+    // the scan's configured model is the one fitted: Patlak has Ktrans and vp, no ve
+    const path = join(dir, "study.json");
+    const study = JSON.parse(readFileSync(path, "utf8"));
+    study.scans.find((x: { id: string }) => x.id === "UNP01-DCE-tumour_psma").acquisition.model = "patlak";
+    writeFileSync(path, JSON.stringify(study, null, 2));
+    const p = (await app.inject({ url: "/api/scans/UNP01-DCE-tumour_psma/curve?i=5&j=5&k=1" })).json();
+    expect(p.model).toBe("patlak");
+    expect(Object.keys(p.params)).toContain("vp");
+    expect(Object.keys(p.params)).not.toContain("ve");
   });
 
   it("bad queries: 400 for non-indices, 404 for an unknown ROI", async () => {

@@ -360,7 +360,10 @@ describe.skipIf(SKIP_BROWSER)("workstation features (headless Chromium)", () => 
     expect(await page.textContent("#curve")).toMatch(/Tofts — Ktrans [\d.]+ \/min, ve [\d.]+ \(AIC -?[\d.]+/);
     await page.selectOption("#curve-model", "etofts");
     await page.waitForSelector("body[data-curve-model='etofts']");
-    expect(await page.textContent("#curve")).toMatch(/Ktrans [\d.]+ \/min, vp [\d.]+, ve [\d.]+/);
+    // every DCE curve is shown with the picked model's fit, its name and AIC
+    expect(await page.textContent("#curve")).toMatch(
+      /Extended Tofts — Ktrans [\d.]+ \/min, (ve [\d.]+, vp [\d.]+|vp [\d.]+, ve [\d.]+) \(AIC/i,
+    );
     await page.selectOption("#curve-model", "2cxm");
     await page.waitForSelector("body[data-curve-model='2cxm']");
     expect(await page.textContent("#curve")).toMatch(

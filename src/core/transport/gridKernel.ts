@@ -82,6 +82,31 @@ export interface GridKernel {
   voxelOfCell: Int32Array;
 }
 
+/**
+ * the +z fluxes of plane z0 − 1 (the −z fluxes into the first plane of a slab) into zbuf, in the
+ * order and with the expressions of the sweeps that compute them for their own plane
+ */
+function belowPlaneFluxes(k: GridKernel, cin: Float64Array, zbuf: Float64Array, z0: number): void {
+  const { nx, ny, kind, rowLo, rowHi, planeCells, rec, pad } = k;
+  const nxy = nx * ny;
+  let o = REC * planeCells[z0 - 1];
+  for (let y = 0; y < ny; y++) {
+    const r = y + ny * (z0 - 1);
+    const base = nx * r;
+    const hi = rowHi[r];
+    for (let x = rowLo[r]; x < hi; x++) {
+      const v = base + x;
+      if (kind[v] === 0) {
+        zbuf[x + nx * y] = 0;
+        continue;
+      }
+      const q = v + pad;
+      zbuf[x + nx * y] = rec[o + 4] * cin[q] - rec[o + 5] * cin[q + nxy];
+      o += REC;
+    }
+  }
+}
+
 /** per-thread work buffers of advancePlanes: +y fluxes of the previous row, +z of the previous plane */
 export interface GridScratch {
   ybuf: Float64Array;
@@ -244,24 +269,7 @@ export function advancePlanes(
   const slotBase = slot * k.nz * 4;
   if (z0 >= z1) return;
   // +z fluxes of the plane below the slab (the −z fluxes of its first plane)
-  if (z0 > 0) {
-    let o = REC * planeCells[z0 - 1];
-    for (let y = 0; y < ny; y++) {
-      const r = y + ny * (z0 - 1);
-      const base = nx * r;
-      const hi = rowHi[r];
-      for (let x = rowLo[r]; x < hi; x++) {
-        const v = base + x;
-        if (kind[v] === 0) {
-          zbuf[x + nx * y] = 0;
-          continue;
-        }
-        const q = v + pad;
-        zbuf[x + nx * y] = rec[o + 4] * cin[q] - rec[o + 5] * cin[q + nxy];
-        o += REC;
-      }
-    }
-  }
+  if (z0 > 0) belowPlaneFluxes(k, cin, zbuf, z0);
   let c = planeCells[z0];
   let o = REC * c;
   for (let z = z0; z < z1; z++) {
@@ -476,24 +484,7 @@ export function rklPlanes(
   const negInvV = -k.invV;
   const slotBase = slot * k.nz * 4;
   if (z0 >= z1) return;
-  if (z0 > 0) {
-    let o = REC * planeCells[z0 - 1];
-    for (let y = 0; y < ny; y++) {
-      const r = y + ny * (z0 - 1);
-      const base = nx * r;
-      const hi = rowHi[r];
-      for (let x = rowLo[r]; x < hi; x++) {
-        const v = base + x;
-        if (kind[v] === 0) {
-          zbuf[x + nx * y] = 0;
-          continue;
-        }
-        const q = v + pad;
-        zbuf[x + nx * y] = rec[o + 4] * cin[q] - rec[o + 5] * cin[q + nxy];
-        o += REC;
-      }
-    }
-  }
+  if (z0 > 0) belowPlaneFluxes(k, cin, zbuf, z0);
   let c = planeCells[z0];
   let o = REC * c;
   for (let z = z0; z < z1; z++) {

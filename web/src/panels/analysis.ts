@@ -25,7 +25,7 @@ export const DCE_MODEL_NAMES: Record<DceModelName, string> = {
   "2cxm": "two-compartment exchange (2CXM)",
   "2cum": "two-compartment uptake (2CUM)",
 };
-/** the model the server's voxel curve is fitted with (engine/voxelCurve) */
+/** the default DCE model (engine/voxelCurve fits the scan's configured model, else this one) */
 const SERVER_MODEL: DceModelName = "etofts";
 const UNITS: Record<string, string> = {
   Ktrans_per_min: "/min",
@@ -130,7 +130,8 @@ export class AnalysisPanel {
   private showCurve(raw: Curve, key: string): void {
     const dce = raw.timeUnit === "s" && raw.aif !== undefined && raw.unit === "mM";
     this.lastCurve = { c: raw, key };
-    const c = dce && this.model !== SERVER_MODEL ? refitDce(raw, this.model) : raw;
+    // shown with the picked model's fit (the same core fitter as the server's, one label format)
+    const c = dce ? refitDce(raw, this.model) : raw;
     const fig = document.createElement("figure");
     fig.className = "curve-figure";
     if (dce) fig.append(this.modelPicker());
