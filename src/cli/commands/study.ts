@@ -7,6 +7,7 @@ import { runTasks } from "../../engine/runner.js";
 import { databaseUrl, moveStoreAside, openResultStore } from "../../store/open.js";
 import { publicRow } from "../../store/rows.js";
 import type { AsyncResultStore } from "../../store/types.js";
+import { DEMO_ARMS, type DemoArm } from "../../study/demo/arms/index.js";
 import { writeDemoStudy } from "../../study/demo/write.js";
 import { loadStudy } from "../../study/load.js";
 import { emit } from "../output.js";
@@ -164,27 +165,68 @@ export function register(program: Command): void {
     .option("--seed <n>", "random seed", (v) => Number(v))
     .option("--force", "overwrite an existing study.json")
     .option("--no-images", "tables only (no image volumes)")
+    .option(
+      "--subjects <ids>",
+      "only these mice, comma-separated (e.g. UNP01,UNP02,TNP01): a smaller, faster study",
+    )
+    .option(
+      "--arms <names>",
+      `only these modality arms, comma-separated (${DEMO_ARMS.map((a) => a.name).join(", ")}; "none")`,
+    )
     .option("--json", "print a summary as JSON")
-    .action((dir: string, opts: { seed?: number; force?: boolean; images?: boolean; json?: boolean }) => {
-      if (opts.seed !== undefined && !Number.isInteger(opts.seed))
-        throw new InputError({ field: "--seed", value: opts.seed, expected: "an integer" });
-      const demo = writeDemoStudy(dir, {
-        seed: opts.seed,
-        force: opts.force,
-        noImages: opts.images === false,
-      });
-      const summary = {
-        dir,
-        study: demo.study.id,
-        subjects: demo.study.subjects.length,
-        samples: demo.study.samples.length,
-        scans: demo.study.scans.length,
-      };
-      emit(
-        summary,
-        opts,
-        () =>
-          `wrote demo study ${summary.study} to ${dir} (${summary.subjects} subjects, ${summary.samples} samples, ${summary.scans} scans)\n`,
-      );
-    });
+    .action(
+      (
+        dir: string,
+        opts: {
+          seed?: number;
+          force?: boolean;
+          images?: boolean;
+          subjects?: string;
+          arms?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (opts.seed !== undefined && !Number.isInteger(opts.seed))
+          throw new InputError({ field: "--seed", value: opts.seed, expected: "an integer" });
+        const list = (v: string) =>
+          v
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean);
+        let arms: DemoArm[] | undefined;
+        if (opts.arms !== undefined) {
+          const names = opts.arms.trim() === "none" ? [] : list(opts.arms);
+          arms = names.map((n) => {
+            const a = DEMO_ARMS.find((x) => x.name === n);
+            if (!a)
+              throw new InputError({
+                field: "--arms",
+                value: n,
+                expected: `arm names: ${DEMO_ARMS.map((x) => x.name).join(", ")} or none`,
+              });
+            return a;
+          });
+        }
+        const demo = writeDemoStudy(dir, {
+          seed: opts.seed,
+          force: opts.force,
+          noImages: opts.images === false,
+          subjects: opts.subjects === undefined ? undefined : list(opts.subjects),
+          arms,
+        });
+        const summary = {
+          dir,
+          study: demo.study.id,
+          subjects: demo.study.subjects.length,
+          samples: demo.study.samples.length,
+          scans: demo.study.scans.length,
+        };
+        emit(
+          summary,
+          opts,
+          () =>
+            `wrote demo study ${summary.study} to ${dir} (${summary.subjects} subjects, ${summary.samples} samples, ${summary.scans} scans)\n`,
+        );
+      },
+    );
 }

@@ -1,10 +1,17 @@
-/** Write the demo study folder: study.json, ground truth, images (when the generators exist). */
+/**
+ * Write the demo study folder: study.json, ground truth, images (SPECT/CT, DCE-MRI) and the
+ * modality arms. Options for smaller studies (tests, teaching): `noImages` (tables only),
+ * `subjects` (the named mice only, with their administrations, samples, outcomes, groups and
+ * truth), `arms` (which modality arms). Every part draws from its own seeded random stream, so
+ * the files of a kept part are those of the full demo (image noise of a subject after a dropped
+ * one comes from a shifted stream; its truth is unchanged).
+ */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { Rng } from "../../core/random.js";
 import { STUDY_FILE } from "../load.js";
-import { DEMO_ARMS } from "./arms/index.js";
+import { DEMO_ARMS, type DemoArm } from "./arms/index.js";
 import { writeDemoDce } from "./dce.js";
 import { type DemoStudy, generateDemoStudy } from "./generate.js";
 import { writeDemoImages } from "./images.js";
@@ -12,8 +19,33 @@ import { writeDemoImages } from "./images.js";
 export interface WriteDemoOptions {
   seed?: number;
   force?: boolean;
-  /** skip image data (SPECT/CT volumes, DCE-MRI): a fast, tables-only study */
+  /** skip image data (SPECT/CT volumes, DCE-MRI) and, unless `arms` is given, the modality arms */
   noImages?: boolean;
+  /** keep only these subjects (ids of the demo), e.g. ["UNP01", "TNP01"] */
+  subjects?: string[];
+  /** the modality arms to write (default: every arm, none with noImages) */
+  arms?: DemoArm[];
+}
+
+/** the demo restricted to some subjects: their rows, the groups that keep a subject, their truth */
+function keepSubjects(demo: DemoStudy, ids: string[]): void {
+  const s = demo.study;
+  const unknown = ids.filter((id) => !s.subjects.some((x) => x.id === id));
+  if (unknown.length)
+    throw new InputError({
+      field: "subjects",
+      value: unknown,
+      expected: `demo subject ids (${s.subjects.map((x) => x.id).join(", ")})`,
+    });
+  const keep = new Set(ids);
+  const mine = <T extends { subject: string }>(xs: T[]) => xs.filter((x) => keep.has(x.subject));
+  s.subjects = s.subjects.filter((x) => keep.has(x.id));
+  s.administrations = mine(s.administrations);
+  s.samples = mine(s.samples);
+  if (s.outcomes) s.outcomes = mine(s.outcomes);
+  const groups = new Set(s.subjects.map((x) => x.group));
+  if (s.groups) s.groups = s.groups.filter((g) => groups.has(g.id));
+  demo.truth.subjects = demo.truth.subjects.filter((x) => keep.has(x.id));
 }
 
 export function writeDemoStudy(dirArg: string, opts: WriteDemoOptions = {}): DemoStudy {
@@ -26,15 +58,17 @@ export function writeDemoStudy(dirArg: string, opts: WriteDemoOptions = {}): Dem
   }
   mkdirSync(join(dir, "truth"), { recursive: true });
   const demo = generateDemoStudy(opts.seed);
+  if (opts.subjects) keepSubjects(demo, opts.subjects);
   if (!opts.noImages) {
     writeDemoImages(dir, demo);
     writeDemoDce(dir, demo);
-    for (const arm of DEMO_ARMS) {
-      const out = arm.write(dir, demo, new Rng(demo.truth.seed + arm.seedOffset));
-      demo.study.scans.push(...out.scans);
-      demo.study.samples.push(...(out.samples ?? []));
-      writeFileSync(join(dir, "truth", `${arm.name}.json`), `${JSON.stringify(out.truth, null, 2)}\n`);
-    }
+  }
+  // arms see only the kept subjects (demo.truth); those with their own cohort (clinical) add it
+  for (const arm of opts.arms ?? (opts.noImages ? [] : DEMO_ARMS)) {
+    const out = arm.write(dir, demo, new Rng(demo.truth.seed + arm.seedOffset));
+    demo.study.scans.push(...out.scans);
+    demo.study.samples.push(...(out.samples ?? []));
+    writeFileSync(join(dir, "truth", `${arm.name}.json`), `${JSON.stringify(out.truth, null, 2)}\n`);
   }
   writeFileSync(join(dir, STUDY_FILE), `${JSON.stringify(demo.study, null, 2)}\n`);
   writeFileSync(join(dir, "truth", "ground_truth.json"), `${JSON.stringify(demo.truth, null, 2)}\n`);
